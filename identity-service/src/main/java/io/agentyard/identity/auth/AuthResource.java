@@ -1,0 +1,123 @@
+package io.agentyard.identity.auth;
+
+import java.net.URI;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.agentyard.identity.token.TokenResponse;
+import io.agentyard.identity.user.UserRequests;
+import io.agentyard.identity.user.UserResponse;
+import io.agentyard.identity.user.UserService;
+import io.agentyard.shared.security.Caller;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+/** Sign-up, sign-in, tokens and the caller's own profile. */
+@Path("/api/auth")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+
+    private final AuthService auth;
+    private final UserService users;
+    private final JsonWebToken jwt;
+
+    AuthResource(AuthService auth, UserService users, JsonWebToken jwt) {
+        this.auth = auth;
+        this.users = users;
+        this.jwt = jwt;
+    }
+
+    @POST
+    @Path("/register")
+    @PermitAll
+    @Operation(summary = "Create an account (role developer)")
+    public Uni<RestResponse<UserResponse>> register(@Valid @NotNull UserRequests.Register request) {
+        return users.register(request).map(user ->
+                RestResponse.ResponseBuilder.<UserResponse>created(URI.create("/api/users/" + user.id())).entity(user).build());
+    }
+
+    @POST
+    @Path("/login")
+    @PermitAll
+    @Operation(summary = "Sign in with username or email and password")
+    public Uni<TokenResponse> login(@Valid @NotNull AuthRequests.Login request, @Context HttpServerRequest http) {
+        return auth.login(request, clientAddress(http), http.getHeader(HttpHeaders.USER_AGENT));
+    }
+
+    @POST
+    @Path("/refresh")
+    @PermitAll
+    @Operation(summary = "Exchange a refresh token for new tokens (the old one stops working)")
+    public Uni<TokenResponse> refresh(@Valid @NotNull AuthRequests.Refresh request, @Context HttpServerRequest http) {
+        return auth.refresh(request, clientAddress(http), http.getHeader(HttpHeaders.USER_AGENT));
+    }
+
+    @POST
+    @Path("/logout")
+    @Authenticated
+    @ResponseStatus(204)
+    @Operation(summary = "End the session of a refresh token, or every session when none is given")
+    public Uni<Void> logout(@Valid AuthRequests.Logout request) {
+        return auth.logout(caller().id(), request == null ? null : request.refreshToken());
+    }
+
+    @POST
+    @Path("/token")
+    @PermitAll
+    @Operation(summary = "Client-credentials grant for workers and services")
+    public Uni<TokenResponse> token(@Valid @NotNull AuthRequests.ClientCredentials request,
+                                    @Context HttpServerRequest http) {
+        return auth.clientToken(request, clientAddress(http));
+    }
+
+    @GET
+    @Path("/profile")
+    @Authenticated
+    @Operation(summary = "The signed-in user's profile")
+    public Uni<UserResponse> profile() {
+        return users.profile(caller().id());
+    }
+
+    @PATCH
+    @Path("/profile")
+    @Authenticated
+    @Operation(summary = "Change full name, email or settings; fields left out stay as they are")
+    public Uni<UserResponse> updateProfile(@Valid @NotNull UserRequests.ProfileUpdate update) {
+        return users.updateProfile(caller().id(), update);
+    }
+
+    @POST
+    @Path("/change-password")
+    @Authenticated
+    @ResponseStatus(204)
+    @Operation(summary = "Change the password; every session is signed out")
+    public Uni<Void> changePassword(@Valid @NotNull UserRequests.ChangePassword request) {
+        return users.changePassword(caller().id(), request);
+    }
+
+    private Caller caller() {
+        return Caller.from(jwt);
+    }
+
+    private static String clientAddress(HttpServerRequest http) {
+        return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+    }
+}

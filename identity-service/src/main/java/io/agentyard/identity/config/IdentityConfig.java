@@ -1,0 +1,43 @@
+package io.agentyard.identity.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Settings of identity-service ({@code agentyard.identity.*}, see application.properties). */
+@ConfigMapping(prefix = "agentyard.identity")
+public interface IdentityConfig {
+
+    /** Lifetime of an access token (JWT). */
+    Duration accessTokenTtl();
+
+    /** Lifetime of a refresh token. */
+    Duration refreshTokenTtl();
+
+    /** bcrypt cost factor for new password hashes (log2 of rounds). */
+    int bcryptCost();
+
+    LoginThrottle loginThrottle();
+
+    BootstrapAdmin bootstrapAdmin();
+
+    interface LoginThrottle {
+        /** How far back failed attempts are counted. */
+        Duration window();
+
+        /** Failures on one account within the window before it is locked until they age out. */
+        int maxFailuresPerAccount();
+
+        /** Failures from one client address within the window before it is locked out. */
+        int maxFailuresPerAddress();
+    }
+
+    interface BootstrapAdmin {
+        String username();
+
+        String email();
+
+        /** Empty means: create no admin. */
+        java.util.Optional<String> password();
+    }
+}

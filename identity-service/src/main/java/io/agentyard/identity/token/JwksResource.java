@@ -1,0 +1,32 @@
+package io.agentyard.identity.token;
+
+import java.util.Map;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.Cache;
+
+/** Public keys for verifying Agentyard access tokens. */
+@Path("/api/auth/jwks")
+@PermitAll
+public class JwksResource {
+
+    private final SigningKeys keys;
+
+    JwksResource(SigningKeys keys) {
+        this.keys = keys;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Cache(maxAge = 300)
+    @Operation(summary = "The JSON Web Key Set that verifies access tokens")
+    public Map<String, Object> jwks() {
+        return keys.jwks();
+    }
+}

@@ -1,0 +1,85 @@
+package io.agentyard.shared.problem;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Thrown by services to end a request with a specific problem response. The shared mapper turns it
+ * into {@code application/problem+json}; {@code retryAfter}, when set, becomes a Retry-After header.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String title;
+    private final URI type;
+    private final List<Problem.FieldError> errors;
+    private final Duration retryAfter;
+
+    public ProblemException(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, null, null);
+    }
+
+    public ProblemException(int status, String slug, String title, String detail,
+                            List<Problem.FieldError> errors, Duration retryAfter) {
+        super(detail, null, false, false); // no stack trace: these are expected outcomes, not bugs
+        this.status = status;
+        this.title = title;
+        this.type = slug == null ? URI.create("about:blank") : URI.create(Problem.TYPE_BASE + slug);
+        this.errors = errors;
+        this.retryAfter = retryAfter;
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "bad-request", "Bad request", detail);
+    }
+
+    public static ProblemException invalidField(String field, String message) {
+        return new ProblemException(400, "validation", "Validation failed", field + ": " + message,
+                List.of(new Problem.FieldError(field, message)), null);
+    }
+
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "unauthorized", "Unauthorized", detail);
+    }
+
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "forbidden", "Forbidden", detail);
+    }
+
+    public static ProblemException notFound(String what, Object id) {
+        return new ProblemException(404, "not-found", "Not found", what + " " + id + " does not exist");
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "conflict", "Conflict", detail);
+    }
+
+    public static ProblemException unprocessable(String detail) {
+        return new ProblemException(422, "unprocessable", "Unprocessable request", detail);
+    }
+
+    public static ProblemException tooManyRequests(String detail, Duration retryAfter) {
+        return new ProblemException(429, "too-many-requests", "Too many requests", detail, null, retryAfter);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public URI type() {
+        return type;
+    }
+
+    public List<Problem.FieldError> errors() {
+        return errors;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}

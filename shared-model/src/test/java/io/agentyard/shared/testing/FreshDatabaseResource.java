@@ -1,0 +1,110 @@
+package io.agentyard.shared.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Gives a test run its own world on the machine's real servers: a new PostgreSQL database (dropped
+ * when the run ends), a Redis key prefix of its own, and a freshly generated RSA key pair for
+ * signing and verifying access tokens. Nothing is shared between runs, so runs never see each
+ * other's data. Server addresses come from AGENTYARD_TEST_PG_* / AGENTYARD_TEST_REDIS_URL.
+ */
+public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManager {
+
+    private static final String PG_HOST = env("AGENTYARD_TEST_PG_HOST", "127.0.0.1");
+    private static final String PG_PORT = env("AGENTYARD_TEST_PG_PORT", "5432");
+    private static final String PG_USER = env("AGENTYARD_TEST_PG_USER", "postgres");
+    private static final String PG_PASSWORD = env("AGENTYARD_TEST_PG_PASSWORD", "");
+    private static final String REDIS_URL = env("AGENTYARD_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+
+    private String database;
+    private Path keyDir;
+
+    @Override
+    public Map<String, String> start() {
+        String module = Path.of(System.getProperty("user.dir")).getFileName().toString().replaceAll("[^a-z0-9]", "_");
+        String run = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
+                + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        database = "agentyard_test_" + module + "_" + run;
+        execute("CREATE DATABASE " + database);
+        keyDir = writeKeyPair();
+        return Map.of(
+                "quarkus.datasource.reactive.url", "postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database,
+                "quarkus.datasource.username", PG_USER,
+                "quarkus.datasource.password", PG_PASSWORD,
+                "quarkus.redis.hosts", REDIS_URL,
+                "agentyard.redis.key-prefix", "test:" + run + ":",
+                "smallrye.jwt.sign.key.location", keyDir.resolve("private.pem").toUri().toString(),
+                "mp.jwt.verify.publickey.location", keyDir.resolve("public.pem").toUri().toString());
+    }
+
+    @Override
+    public void stop() {
+        if (database != null) {
+            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+        if (keyDir != null) {
+            try (var files = Files.list(keyDir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(keyDir);
+            } catch (IOException e) {
+                // a temp folder left behind is harmless
+            }
+        }
+    }
+
+    private static void execute(String sql) {
+        String url = "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/postgres";
+        try (Connection connection = DriverManager.getConnection(url, PG_USER, PG_PASSWORD);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + PG_HOST + ":" + PG_PORT + " refused: " + sql, e);
+        }
+    }
+
+    private static Path writeKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            Path dir = Files.createTempDirectory("agentyard-test-keys");
+            Files.writeString(dir.resolve("private.pem"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            Files.writeString(dir.resolve("public.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

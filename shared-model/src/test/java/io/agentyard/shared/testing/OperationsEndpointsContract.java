@@ -1,0 +1,48 @@
+package io.agentyard.shared.testing;
+
+import static io.restassured.RestAssured.given;
+import static io.restassured.RestAssured.when;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every service promises operations: liveness, readiness that checks PostgreSQL and Redis,
+ * Prometheus metrics, OpenAPI and problem responses for unknown API paths. Each service runs it
+ * with a {@code @QuarkusTest} subclass.
+ */
+public abstract class OperationsEndpointsContract {
+
+    @Test
+    void livenessIsUp() {
+        when().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+    }
+
+    @Test
+    void readinessChecksPostgresAndRedis() {
+        when().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", is("UP"))
+                .body("checks.name", hasItems("Reactive PostgreSQL connections health check",
+                        "Redis connection health check"));
+    }
+
+    @Test
+    void metricsArePrometheusText() {
+        when().get("/q/metrics").then().statusCode(200).body(containsString("# TYPE"));
+    }
+
+    @Test
+    void openApiDescribesTheService() {
+        given().accept("application/json").when().get("/q/openapi").then()
+                .statusCode(200).body("openapi", containsString("3."));
+    }
+
+    @Test
+    void unknownApiPathIsAProblem() {
+        when().get("/api/no-such-thing").then()
+                .statusCode(404);
+    }
+}

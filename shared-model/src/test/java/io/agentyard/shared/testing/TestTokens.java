@@ -1,0 +1,38 @@
+package io.agentyard.shared.testing;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * Access tokens for tests, signed with the run's generated key ({@link FreshDatabaseResource}),
+ * shaped like identity-service's: subject, name, roles in {@code groups}, issuer {@code agentyard}.
+ */
+public final class TestTokens {
+
+    public static final String ISSUER = "agentyard";
+
+    private TestTokens() {
+    }
+
+    public static String forUser(UUID id, String name, String role) {
+        return Jwt.issuer(ISSUER).subject(id.toString()).upn(name).groups(Set.of(role)).expiresIn(300).sign();
+    }
+
+    public static String admin() {
+        return forUser(UUID.randomUUID(), "test-admin", "admin");
+    }
+
+    public static String developer(UUID id) {
+        return forUser(id, "dev-" + id.toString().substring(0, 8), "developer");
+    }
+
+    /** A token that expired {@code secondsAgo} seconds ago. */
+    public static String expired(UUID id, String role, long secondsAgo) {
+        Instant expiry = Instant.now().minusSeconds(secondsAgo);
+        return Jwt.issuer(ISSUER).subject(id.toString()).upn("expired").groups(Set.of(role))
+                .issuedAt(expiry.minusSeconds(600)).expiresAt(expiry).sign();
+    }
+}
