@@ -32,6 +32,15 @@ public enum UserRole {
         throw new IllegalArgumentException("must be one of admin, developer, viewer");
     }
 
+    /** For query parameters: an unknown value is a 400 naming the parameter. */
+    public static UserRole ofParam(String param, String value) {
+        try {
+            return value == null || value.isBlank() ? null : of(value);
+        } catch (IllegalArgumentException e) {
+            throw io.agentyard.shared.problem.ProblemException.invalidField(param, e.getMessage());
+        }
+    }
+
     @Override
     public String toString() {
         return value;

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -87,8 +88,30 @@ public class ProblemMappers {
                 path(uri), List.of(new Problem.FieldError(field, "must be " + expected)))).build();
     }
 
+    /** A constructor or creator refused a value (e.g. an unknown enum name): name the field. */
+    @ServerExceptionMapper
+    public Response refusedValue(ValueInstantiationException e, UriInfo uri) {
+        String field = jsonPath(e);
+        String message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : "has an invalid value";
+        return build(new Problem(type("validation"), "Validation failed", 400, field + ": " + message, path(uri),
+                List.of(new Problem.FieldError(field, message)))).build();
+    }
+
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return unknownField(unknown, uri);
+        }
+        if (e instanceof InvalidFormatException invalid) {
+            return invalidValue(invalid, uri);
+        }
+        if (e instanceof ValueInstantiationException refused) {
+            return refusedValue(refused, uri);
+        }
+        if (e instanceof MismatchedInputException mismatched) {
+            return mismatchedInput(mismatched, uri);
+        }
         String where = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
         return malformed("the request body is not valid JSON" + where, uri);
@@ -113,6 +136,10 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        JsonProcessingException json = find(e, JsonProcessingException.class);
+        if (status == 400 && json != null) {
+            return malformedJson(json, uri); // the JSON reader wraps its parse errors
+        }
         if (status >= 500) {
             return internal(e, uri);
         }
