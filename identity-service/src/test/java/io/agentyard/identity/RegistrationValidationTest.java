@@ -87,7 +87,8 @@ class RegistrationValidationTest {
     void oversizedBodyIs413() {
         Map<String, Object> body = valid();
         body.put("fullName", "x".repeat(2 * 1024 * 1024));
-        api.request().body(body).post("/api/auth/register").then().statusCode(413);
+        api.request().body(body).post("/api/auth/register").then().statusCode(413).contentType(PROBLEM_JSON)
+                .body("detail", is("the request body is larger than 1048576 bytes"));
     }
 
     @Test

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Starts the whole Agentyard suite on this machine's PostgreSQL and Redis, waits until every
+# service is ready, and prints the URLs and the admin login. Stop it with deploy/local/stop.sh.
+#   --no-build   start the jars already built
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+STATE=$ROOT/.agentyard          # keys, admin password, logs, pids (never committed)
+SERVICES=(identity-service:8081 agent-service:8082 task-service:8083 execution-service:8084 chat-service:8085)
+cd "$ROOT"
+
+bash deploy/local/ensure-servers.sh
+bash deploy/local/stop.sh >/dev/null 2>&1 || true
+mkdir -p "$STATE/keys" "$STATE/logs" "$STATE/pids"
+
+if [ "${1:-}" != "--no-build" ]; then
+  echo "Building (./mvnw package -DskipTests)..."
+  ./mvnw -q -B package -DskipTests
+fi
+
+db=${AGENTYARD_DB_NAME:-agentyard}
+if ! psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
+  psql -h 127.0.0.1 -U postgres -qc "create database $db"
+fi
+
+# A signing key pair of this machine's own, generated once.
+if [ ! -f "$STATE/keys/private.pem" ]; then
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STATE/keys/private.pem" 2>/dev/null
+  openssl pkey -in "$STATE/keys/private.pem" -pubout -out "$STATE/keys/public.pem"
+  chmod 600 "$STATE/keys/private.pem"
+fi
+if [ ! -f "$STATE/admin-password" ]; then
+  (umask 077; echo "Ay1-$(openssl rand -hex 12)" > "$STATE/admin-password")
+fi
+admin_password=$(cat "$STATE/admin-password")
+
+export AGENTYARD_DB_URL=${AGENTYARD_DB_URL:-postgresql://127.0.0.1:5432/$db}
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  if [ "$name" = identity-service ]; then
+    env QUARKUS_HTTP_PORT="$port" \
+      AGENTYARD_JWT_PRIVATE_KEY_LOCATION="$STATE/keys/private.pem" \
+      AGENTYARD_JWT_PUBLIC_KEY_LOCATION="file:$STATE/keys/public.pem" \
+      AGENTYARD_ADMIN_PASSWORD="$admin_password" AGENTYARD_JSON_LOGS=false \
+      nohup java -jar "$name/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/$name.log" 2>&1 &
+  else
+    env QUARKUS_HTTP_PORT="$port" AGENTYARD_JWKS_URL="http://localhost:8081/api/auth/jwks" \
+      nohup java -jar "$name/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/$name.log" 2>&1 &
+  fi
+  echo $! > "$STATE/pids/$name.pid"
+done
+
+echo "Waiting for the services to be ready..."
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  for i in $(seq 1 120); do
+    if curl -fs "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$(cat "$STATE/pids/$name.pid")" 2>/dev/null || [ "$i" = 120 ]; then
+      echo "$name did not start; last lines of $STATE/logs/$name.log:" >&2
+      tail -n 30 "$STATE/logs/$name.log" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+done
+
+echo
+echo "Agentyard is running:"
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  printf "  %-18s http://localhost:%s   (API docs: http://localhost:%s/q/swagger-ui)\n" "$name" "$port" "$port"
+done
+echo
+echo "Admin login: username 'admin', password '$admin_password' (kept in .agentyard/admin-password)"
+echo "Logs: .agentyard/logs/   Stop: deploy/local/stop.sh"
