@@ -7,6 +7,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agentyard.identity.token.RefreshTokenRepository;
+import io.agentyard.shared.events.IdentityEvents;
+import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.page.Page;
 import io.agentyard.shared.page.PageRequest;
 import io.agentyard.shared.problem.ProblemException;
@@ -21,11 +23,13 @@ public class UserService {
     private final UserRepository users;
     private final RefreshTokenRepository refreshTokens;
     private final PasswordHasher hasher;
+    private final Outbox outbox;
 
-    UserService(UserRepository users, RefreshTokenRepository refreshTokens, PasswordHasher hasher) {
+    UserService(UserRepository users, RefreshTokenRepository refreshTokens, PasswordHasher hasher, Outbox outbox) {
         this.users = users;
         this.refreshTokens = refreshTokens;
         this.hasher = hasher;
+        this.outbox = outbox;
     }
 
     /** Self-service sign-up: always a developer, not yet verified. */
@@ -66,7 +70,9 @@ public class UserService {
                     user.createdAt = now;
                     user.updatedAt = now;
                     return users.persist(user);
-                });
+                })
+                .call(user -> outbox.record(IdentityEvents.USER_REGISTERED, user.id,
+                        new IdentityEvents.UserRegistered(user.id, user.username, user.email, user.role.value())));
     }
 
     @WithSession
@@ -83,7 +89,7 @@ public class UserService {
                             throw ProblemException.conflict("email '" + update.email() + "' is already registered");
                         }
                     }).replaceWithVoid();
-            return emailCheck.map(ignored -> {
+            return emailCheck.chain(ignored -> {
                 if (update.fullName() != null) {
                     user.fullName = blankToNull(update.fullName());
                 }
@@ -95,7 +101,7 @@ public class UserService {
                     user.settings = new HashMap<>(update.settings());
                 }
                 user.updatedAt = Instant.now();
-                return UserResponse.from(user);
+                return recordUpdated(user);
             });
         });
     }
@@ -136,12 +142,16 @@ public class UserService {
             return Uni.createFrom().failure(ProblemException.conflict(
                     "admins cannot remove their own admin role; ask another admin"));
         }
-        return existing(id).map(user -> {
-            if (user.role != role) {
-                user.role = role;
-                user.updatedAt = Instant.now();
+        return existing(id).chain(user -> {
+            if (user.role == role) {
+                return Uni.createFrom().item(UserResponse.from(user));
             }
-            return UserResponse.from(user);
+            UserRole previous = user.role;
+            user.role = role;
+            user.updatedAt = Instant.now();
+            return outbox.record(IdentityEvents.USER_ROLE_CHANGED, user.id,
+                            new IdentityEvents.UserRoleChanged(user.id, previous.value(), role.value()))
+                    .map(event -> UserResponse.from(user));
         });
     }
 
@@ -158,18 +168,22 @@ public class UserService {
             Instant now = Instant.now();
             user.active = false;
             user.updatedAt = now;
-            return refreshTokens.revokeAllOf(user.id, now).map(revoked -> UserResponse.from(user));
+            return refreshTokens.revokeAllOf(user.id, now)
+                    .chain(() -> outbox.record(IdentityEvents.USER_DEACTIVATED, user.id,
+                            new IdentityEvents.UserDeactivated(user.id)))
+                    .map(event -> UserResponse.from(user));
         });
     }
 
     @WithTransaction
     public Uni<UserResponse> activate(UUID id) {
-        return existing(id).map(user -> {
-            if (!user.active) {
-                user.active = true;
-                user.updatedAt = Instant.now();
+        return existing(id).chain(user -> {
+            if (user.active) {
+                return Uni.createFrom().item(UserResponse.from(user));
             }
-            return UserResponse.from(user);
+            user.active = true;
+            user.updatedAt = Instant.now();
+            return recordUpdated(user);
         });
     }
 
@@ -178,6 +192,11 @@ public class UserService {
     public Uni<Boolean> ensureAdmin(String username, String email, String password) {
         return users.anyAdmin().chain(exists -> exists ? Uni.createFrom().item(false)
                 : create(username, email, password, "Administrator", UserRole.ADMIN).map(created -> true));
+    }
+
+    private Uni<UserResponse> recordUpdated(User user) {
+        return outbox.record(IdentityEvents.USER_UPDATED, user.id, new IdentityEvents.UserUpdated(
+                user.id, user.username, user.email, user.fullName, user.active)).map(event -> UserResponse.from(user));
     }
 
     private Uni<User> existing(UUID id) {

@@ -23,7 +23,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * Gives a test run its own world on the machine's real servers: a new PostgreSQL database (dropped
  * when the run ends), a Redis key prefix of its own, and a freshly generated RSA key pair for
  * signing and verifying access tokens. Nothing is shared between runs, so runs never see each
- * other's data. Server addresses come from AGENTYARD_TEST_PG_* / AGENTYARD_TEST_REDIS_URL.
+ * other's data. PostgreSQL comes from AGENTYARD_TEST_PG_*; Redis is the one AGENTYARD_REDIS_URL names
+ * (default 127.0.0.1:6379), shared, with keys under the run's own prefix.
  */
 public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManager {
 
@@ -31,7 +32,6 @@ public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManage
     private static final String PG_PORT = env("AGENTYARD_TEST_PG_PORT", "5432");
     private static final String PG_USER = env("AGENTYARD_TEST_PG_USER", "postgres");
     private static final String PG_PASSWORD = env("AGENTYARD_TEST_PG_PASSWORD", "");
-    private static final String REDIS_URL = env("AGENTYARD_TEST_REDIS_URL", "redis://127.0.0.1:6379");
 
     private String database;
     private Path keyDir;
@@ -48,8 +48,7 @@ public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManage
                 "quarkus.datasource.reactive.url", "postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database,
                 "quarkus.datasource.username", PG_USER,
                 "quarkus.datasource.password", PG_PASSWORD,
-                "quarkus.redis.hosts", REDIS_URL,
-                "agentyard.redis.key-prefix", "test:" + run + ":",
+                "agentyard.events.key-prefix", "test:" + run + ":",
                 "smallrye.jwt.sign.key.location", keyDir.resolve("private.pem").toUri().toString(),
                 "mp.jwt.verify.publickey.location", keyDir.resolve("public.pem").toUri().toString());
     }

@@ -1,0 +1,279 @@
+package io.agentyard.shared.events;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
+import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Runs one consumer loop per stream that this service's {@link EventHandler}s listen to. Each loop
+ * reads with a consumer group named after the service: first its own pending entries (left by a
+ * previous run), then new ones. Every {@code reclaimInterval} it takes over entries another consumer
+ * left pending longer than {@code minIdle}; an entry delivered {@code maxDeliveries} times without
+ * success goes to the dead-letter stream {@code agentyard.<service>.dead-letter} with its last error.
+ */
+@ApplicationScoped
+public class EventConsumers {
+
+    private static final Logger LOG = Logger.getLogger(EventConsumers.class);
+
+    private final Instance<EventHandler> handlers;
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final Vertx vertx;
+    private final EventsConfig events;
+    private final EventsConfig.Consumer config;
+    private final MeterRegistry metrics;
+    private final String group;
+    private final String consumer;
+    private final String deadLetterStream;
+    private final String processedTable;
+    private final Map<String, StreamLoop> loops = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+
+    EventConsumers(@Any Instance<EventHandler> handlers, ReactiveRedisDataSource redis, Vertx vertx,
+                   EventsConfig events, MeterRegistry metrics,
+                   @ConfigProperty(name = "quarkus.application.name") String application) {
+        this.handlers = handlers;
+        this.streams = redis.stream(String.class, String.class, String.class);
+        this.vertx = vertx;
+        this.events = events;
+        this.config = events.consumer();
+        this.metrics = metrics;
+        this.group = application;
+        this.consumer = application + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.deadLetterStream = events.keyPrefix() + "agentyard." + events.source() + ".dead-letter";
+        this.processedTable = events.source() + ".processed_events";
+    }
+
+    void start(@Observes StartupEvent event) {
+        Map<String, List<EventHandler>> bySource = handlers.stream()
+                .collect(Collectors.groupingBy(EventHandler::source));
+        bySource.forEach((source, sourceHandlers) -> {
+            StreamLoop loop = new StreamLoop(events.streamOf(source), sourceHandlers);
+            loops.put(source, loop);
+            loop.start();
+        });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        loops.values().forEach(StreamLoop::stop);
+    }
+
+    /** The consumer group of this service (its application name). */
+    public String group() {
+        return group;
+    }
+
+    /** One stream: read loop, reclaim timer, dead-lettering. */
+    private final class StreamLoop {
+
+        private final String stream;
+        private final Map<String, List<EventHandler>> byType;
+        private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
+        private final AtomicLong pending = new AtomicLong();
+        private long reclaimTimer = -1;
+        private boolean pendingReplayed;
+
+        StreamLoop(String stream, List<EventHandler> handlers) {
+            this.stream = stream;
+            this.byType = new ConcurrentHashMap<>();
+            for (EventHandler handler : handlers) {
+                for (String type : handler.types()) {
+                    byType.computeIfAbsent(type, t -> new java.util.ArrayList<>()).add(handler);
+                }
+            }
+            metrics.gauge("agentyard.events.pending", List.of(Tag.of("stream", stream), Tag.of("group", group)),
+                    pending, AtomicLong::get);
+        }
+
+        void start() {
+            createGroup().subscribe().with(ok -> read(), failure -> retryLater(this::start, failure));
+            reclaimTimer = vertx.setPeriodic(config.reclaimInterval().toMillis(), id -> reclaim());
+        }
+
+        void stop() {
+            if (reclaimTimer >= 0) {
+                vertx.cancelTimer(reclaimTimer);
+            }
+        }
+
+        private Uni<Void> createGroup() {
+            return streams.xgroupCreate(stream, group, "0", new XGroupCreateArgs().mkstream())
+                    .onFailure(e -> String.valueOf(e.getMessage()).contains("BUSYGROUP")).recoverWithNull();
+        }
+
+        /** Own pending entries first (after a restart), then new ones, forever. */
+        private void read() {
+            if (stopped) {
+                return;
+            }
+            String from = pendingReplayed ? ">" : "0";
+            XReadGroupArgs args = new XReadGroupArgs().count(config.batchSize());
+            if (pendingReplayed) {
+                args.block(config.block());
+            }
+            streams.xreadgroup(group, consumer, stream, from, args)
+                    .chain(messages -> {
+                        if (!pendingReplayed && (messages == null || messages.isEmpty())) {
+                            pendingReplayed = true;
+                        }
+                        return processAll(messages);
+                    })
+                    .subscribe().with(done -> read(), failure -> {
+                        if (String.valueOf(failure.getMessage()).contains("NOGROUP")) {
+                            retryLater(this::start, failure); // the stream was deleted: start over
+                        } else {
+                            retryLater(this::read, failure);
+                        }
+                    });
+        }
+
+        private Uni<Void> processAll(List<StreamMessage<String, String, String>> messages) {
+            if (messages == null || messages.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (StreamMessage<String, String, String> message : messages) {
+                chain = chain.chain(() -> process(message));
+            }
+            return chain;
+        }
+
+        /** Applies one message once and acknowledges it; a failure leaves it pending for a retry. */
+        private Uni<Void> process(StreamMessage<String, String, String> message) {
+            EventEnvelope event;
+            try {
+                event = EventJson.read(message.payload().get("envelope"));
+            } catch (RuntimeException unreadable) {
+                return deadLetter(message, "unreadable envelope: " + unreadable.getMessage(), 1);
+            }
+            List<EventHandler> interested = byType.getOrDefault(event.type(), List.of());
+            if (interested.isEmpty()) {
+                return ack(message);
+            }
+            return onNewDuplicatedContext(() -> {
+                TraceContext.set(event.traceparent());
+                return Panache.withTransaction(() -> markProcessed(event).chain(isNew -> {
+                    if (!isNew) {
+                        return Uni.createFrom().voidItem(); // a redelivery: applied before
+                    }
+                    Uni<Void> all = Uni.createFrom().voidItem();
+                    for (EventHandler handler : interested) {
+                        all = all.chain(() -> handler.handle(event));
+                    }
+                    return all;
+                }));
+            }).chain(() -> {
+                lastErrors.remove(message.id());
+                metrics.counter("agentyard.events.consumed", "stream", stream, "type", event.type()).increment();
+                return ack(message);
+            }).onFailure().recoverWithUni(failure -> {
+                lastErrors.put(message.id(), failure.getClass().getSimpleName() + ": " + failure.getMessage());
+                metrics.counter("agentyard.events.failed", "stream", stream, "type", event.type()).increment();
+                LOG.warnf("Handling %s %s from %s failed (will retry): %s", event.type(), event.id(), stream,
+                        failure.getMessage());
+                return Uni.createFrom().voidItem();
+            });
+        }
+
+        private Uni<Boolean> markProcessed(EventEnvelope event) {
+            return Panache.getSession().chain(session -> session.createNativeQuery("insert into " + processedTable
+                            + " (event_id, event_type, source) values (?1, ?2, ?3) on conflict do nothing")
+                    .setParameter(1, event.id()).setParameter(2, event.type()).setParameter(3, event.source())
+                    .executeUpdate()).map(inserted -> inserted == 1);
+        }
+
+        private Uni<Void> ack(StreamMessage<String, String, String> message) {
+            return streams.xack(stream, group, message.id()).replaceWithVoid();
+        }
+
+        /** Takes over entries left pending too long; dead-letters those that keep failing. */
+        private void reclaim() {
+            if (stopped) {
+                return;
+            }
+            streams.xautoclaim(stream, group, consumer, config.minIdle(), "0-0", config.batchSize())
+                    .chain(claimed -> {
+                        Uni<Void> chain = Uni.createFrom().voidItem();
+                        for (StreamMessage<String, String, String> message : claimed.getMessages()) {
+                            chain = chain.chain(() -> deliveries(message.id()).chain(count -> count > config.maxDeliveries()
+                                    ? deadLetter(message, lastErrors.getOrDefault(message.id(),
+                                            "failed on another consumer"), count - 1)
+                                    : process(message)));
+                        }
+                        return chain;
+                    })
+                    .chain(() -> streams.xpending(stream, group))
+                    .subscribe().with(summary -> pending.set(summary.getPendingCount()),
+                            failure -> LOG.debugf("Reclaiming on %s failed: %s", stream, failure.getMessage()));
+        }
+
+        private Uni<Integer> deliveries(String id) {
+            return streams.xpending(stream, group, StreamRange.of(id, id), 1)
+                    .map(list -> list.isEmpty() ? 0 : list.get(0).getDeliveryCount());
+        }
+
+        private Uni<Void> deadLetter(StreamMessage<String, String, String> message, String error, int deliveries) {
+            Map<String, String> entry = new java.util.HashMap<>(message.payload());
+            entry.put("stream", stream);
+            entry.put("group", group);
+            entry.put("messageId", message.id());
+            entry.put("error", error);
+            entry.put("deliveries", String.valueOf(deliveries));
+            LOG.errorf("Dead-lettering message %s of %s after %d deliveries: %s", message.id(), stream, deliveries, error);
+            return streams.xadd(deadLetterStream, new XAddArgs().maxlen(100_000L).nearlyExactTrimming(), entry)
+                    .invoke(() -> {
+                        lastErrors.remove(message.id());
+                        metrics.counter("agentyard.events.dead_lettered", "stream", stream).increment();
+                    })
+                    .chain(() -> ack(message));
+        }
+
+        private void retryLater(Runnable action, Throwable failure) {
+            if (stopped) {
+                return;
+            }
+            LOG.debugf("Consumer of %s paused: %s", stream, failure.getMessage());
+            vertx.setTimer(Duration.ofSeconds(1).toMillis(), id -> action.run());
+        }
+    }
+
+    /** Hibernate Reactive needs a safe duplicated context of its own for each unit of work. */
+    private <T> Uni<T> onNewDuplicatedContext(java.util.function.Supplier<Uni<T>> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(
+                    vertx.getDelegate().getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(ignored -> work.get().subscribe().with(emitter::complete, emitter::fail));
+        });
+    }
+}

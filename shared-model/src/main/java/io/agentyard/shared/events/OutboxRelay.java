@@ -1,0 +1,179 @@
+package io.agentyard.shared.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Publishes committed outbox rows, in order, to the service's Redis stream and marks them
+ * published. With several replicas, a transaction-scoped advisory lock lets one relay publish at a
+ * time, so no row is published twice in normal operation and order is kept. When Redis is down the
+ * rows simply wait; the next round after it returns publishes them. Publication is at least once
+ * (a crash between XADD and the commit republishes), which consumers absorb by event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final EventsConfig.Relay config;
+    private final String table;
+    private final String stream;
+    private final long lockKey;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong lagSeconds = new AtomicLong();
+    private final Counter published;
+    private volatile boolean redisDown;
+    private long timerId = -1;
+    private long pruneTimerId = -1;
+    private long metricsTimerId = -1;
+
+    OutboxRelay(Pool pool, Vertx vertx, ReactiveRedisDataSource redis, EventsConfig config, MeterRegistry metrics) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.streams = redis.stream(String.class, String.class, String.class);
+        this.config = config.relay();
+        this.table = config.source() + ".outbox";
+        this.stream = config.streamOf(config.source());
+        this.lockKey = ("agentyard.outbox." + config.source()).hashCode();
+        this.published = Counter.builder("agentyard.events.published").tag("stream", stream)
+                .description("Events the outbox relay published").register(metrics);
+        metrics.gauge("agentyard.outbox.backlog", List.of(io.micrometer.core.instrument.Tag.of("stream", stream)),
+                backlog, AtomicLong::get);
+        metrics.gauge("agentyard.outbox.lag.seconds", List.of(io.micrometer.core.instrument.Tag.of("stream", stream)),
+                lagSeconds, AtomicLong::get);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        timerId = vertx.setPeriodic(config.interval().toMillis(), id -> publishPending());
+        pruneTimerId = vertx.setPeriodic(config.pruneInterval().toMillis(), id -> prune().subscribe().with(
+                n -> { }, e -> LOG.warnf("Pruning %s failed: %s", table, e.getMessage())));
+        metricsTimerId = vertx.setPeriodic(5000, id -> measureBacklog());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        for (long id : new long[] {timerId, pruneTimerId, metricsTimerId}) {
+            if (id >= 0) {
+                vertx.cancelTimer(id);
+            }
+        }
+    }
+
+    /** Publishes what is pending now, round after round while rounds come back full. */
+    public void publishPending() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        publishBatch().subscribe().with(count -> {
+            running.set(false);
+            if (count >= config.batchSize()) {
+                publishPending();
+            }
+        }, failure -> {
+            running.set(false);
+            LOG.warnf("Outbox relay round failed: %s", failure.getMessage());
+        });
+    }
+
+    /** One round: returns how many rows were published. */
+    public Uni<Integer> publishBatch() {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(lockKey))
+                .chain(locked -> !locked.iterator().next().getBoolean(0) ? Uni.createFrom().item(0)
+                        : connection.preparedQuery("select seq, envelope::text, event_type from " + table
+                                        + " where published_at is null order by seq limit $1")
+                                .execute(Tuple.of(config.batchSize()))
+                                .chain(rows -> {
+                                    List<Row> batch = new ArrayList<>();
+                                    rows.forEach(batch::add);
+                                    return publishInOrder(batch, 0, new ArrayList<>());
+                                })
+                                .chain(seqs -> markPublished(connection, seqs))));
+    }
+
+    /** XADDs rows one after the other; stops at the first failure and returns what went out. */
+    private Uni<List<Long>> publishInOrder(List<Row> rows, int index, List<Long> done) {
+        if (index == rows.size()) {
+            return Uni.createFrom().item(done);
+        }
+        Row row = rows.get(index);
+        String envelope = row.getString(1);
+        XAddArgs args = new XAddArgs().maxlen(config.maxStreamLength()).nearlyExactTrimming();
+        return streams.xadd(stream, args, Map.of("type", row.getString(2), "envelope", envelope))
+                .onItemOrFailure().transformToUni((id, failure) -> {
+                    if (failure != null) {
+                        if (!redisDown) {
+                            LOG.warnf("Redis refused event publication (%s); %d event(s) wait in %s",
+                                    failure.getMessage(), rows.size() - index, table);
+                        }
+                        redisDown = true;
+                        return Uni.createFrom().item(done);
+                    }
+                    if (redisDown) {
+                        LOG.info("Redis is back: publishing the events that waited");
+                        redisDown = false;
+                    }
+                    done.add(row.getLong(0));
+                    return publishInOrder(rows, index + 1, done);
+                });
+    }
+
+    private Uni<Integer> markPublished(SqlConnection connection, List<Long> seqs) {
+        if (seqs.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return connection.preparedQuery("update " + table + " set published_at = now() where seq = any($1)")
+                .execute(Tuple.of(seqs.toArray(new Long[0])))
+                .invoke(() -> published.increment(seqs.size()))
+                .map(ignored -> seqs.size());
+    }
+
+    /** Deletes rows published longer ago than the retention; returns how many. */
+    public Uni<Integer> prune() {
+        return pool.preparedQuery("delete from " + table + " where published_at < now() - $1::interval")
+                .execute(Tuple.of(config.retention().toSeconds() + " seconds"))
+                .map(io.vertx.mutiny.sqlclient.SqlResult::rowCount)
+                .chain(outbox -> pool.preparedQuery("delete from " + table.replace(".outbox", ".processed_events")
+                                + " where processed_at < now() - $1::interval")
+                        .execute(Tuple.of(config.retention().toSeconds() + " seconds"))
+                        .map(ignored -> outbox));
+    }
+
+    private void measureBacklog() {
+        pool.query("select count(*), coalesce(extract(epoch from now() - min(created_at)), 0)::bigint from "
+                        + table + " where published_at is null").execute()
+                .subscribe().with(rows -> {
+                    Row row = rows.iterator().next();
+                    backlog.set(row.getLong(0));
+                    lagSeconds.set(row.getLong(1));
+                }, failure -> LOG.debugf("Measuring the outbox backlog failed: %s", failure.getMessage()));
+    }
+}
