@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import io.agentyard.shared.events.EventEnvelope;
 import io.agentyard.shared.events.IdentityEvents;
 import io.agentyard.shared.events.Outbox;
+import io.agentyard.shared.events.OutboxRelay;
 import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
 import io.agroal.api.AgroalDataSource;
@@ -43,6 +44,9 @@ class OutboxTest {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    OutboxRelay relay;
 
     @Inject
     EventStreams streams;
@@ -124,6 +128,39 @@ class OutboxTest {
     }
 
     @Test
+    void relaysRacingLikeReplicasNeverPublishARowTwice() throws Throwable {
+        String subject = UUID.randomUUID().toString();
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (int n = 0; n < 600; n++) {
+                int sequence = n;
+                chain = chain.chain(() -> outbox.record("test.raced", subject, Map.of("n", sequence)).replaceWithVoid());
+            }
+            return chain;
+        }));
+        // four extra "replicas" drain the outbox beside the service's own relay
+        List<Thread> replicas = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            Thread replica = new Thread(() -> {
+                for (int round = 0; round < 20; round++) {
+                    relay.publishBatch().await().atMost(Duration.ofSeconds(10));
+                }
+            });
+            replica.start();
+            replicas.add(replica);
+        }
+        for (Thread replica : replicas) {
+            replica.join();
+        }
+        Eventually.await(WAIT, "600 raced events", () -> eventsAbout(subject).size() >= 600);
+        List<EventEnvelope> events = eventsAbout(subject);
+        assertEquals(600, events.size(), "each row published once");
+        for (int n = 0; n < 600; n++) {
+            assertEquals(n, events.get(n).data().get("n").asInt(), "in order");
+        }
+    }
+
+    @Test
     void adminActionsPublishTheirEvents() {
         java.util.Map<String, String> dev = api.newDeveloper();
         String id = dev.get("id");
@@ -155,7 +192,8 @@ class OutboxTest {
                 .contains("agentyard_events_published_total"));
         api.request().get("/q/metrics").then().statusCode(200)
                 .body(containsString("agentyard_outbox_backlog"))
-                .body(containsString("agentyard_outbox_lag_seconds"));
+                .body(containsString("agentyard_outbox_lag_seconds"))
+                .body(containsString("agentyard_events_pending"));
     }
 
     private List<EventEnvelope> eventsAbout(String subject) {
