@@ -129,7 +129,7 @@ public class AuthService {
                         }
                         return clients.findById(client.id).map(fresh -> {
                             fresh.lastUsedAt = Instant.now();
-                            return tokens.issueForClient(fresh.tokenSubject(), fresh.name, fresh.role.value(), fresh.id);
+                            return tokens.issueForClient(fresh.tokenSubject(), fresh.name, fresh.role.name(), fresh.id);
                         });
                     }));
                 })

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
@@ -19,7 +20,7 @@ public class ServiceClient {
 
     public String name;
 
-    @Convert(converter = ClientRoleConverter.class)
+    @Enumerated(EnumType.STRING)
     public ClientRole role;
 
     /** The token subject, e.g. a worker id; the client's own id when absent. */

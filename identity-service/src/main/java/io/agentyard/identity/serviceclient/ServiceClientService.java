@@ -26,7 +26,7 @@ public class ServiceClientService {
 
     @WithTransaction
     public Uni<ServiceClientDtos.ClientResponse> create(UUID adminId, ServiceClientDtos.Create request) {
-        if (request.role() == ClientRole.WORKER && request.subject() != null && !isUuid(request.subject())) {
+        if (request.role() == ClientRole.worker && request.subject() != null && !isUuid(request.subject())) {
             throw ProblemException.invalidField("subject", "must be the worker's id (a UUID) for a worker client");
         }
         return clients.nameTaken(request.name()).chain(taken -> {

@@ -63,7 +63,7 @@ public class TokenService {
         row.ipAddress = ip;
         row.userAgent = userAgent == null ? null : truncate(userAgent, 255);
         return refreshTokens.persist(row).map(saved -> new TokenResponse(
-                accessToken(user.id.toString(), user.username, user.role.value(), null),
+                accessToken(user.id.toString(), user.username, user.role.name(), null),
                 BEARER, config.accessTokenTtl().toSeconds(), refresh, config.refreshTokenTtl().toSeconds(),
                 UserResponse.from(user)));
     }

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
@@ -31,7 +32,7 @@ public class User {
     @Column(name = "full_name")
     public String fullName;
 
-    @Convert(converter = UserRoleConverter.class)
+    @Enumerated(EnumType.STRING)
     public UserRole role;
 
     @Column(name = "is_active")

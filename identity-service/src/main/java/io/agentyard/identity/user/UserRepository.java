@@ -30,7 +30,7 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     }
 
     public Uni<Boolean> anyAdmin() {
-        return count("role", UserRole.ADMIN).map(n -> n > 0);
+        return count("role", UserRole.admin).map(n -> n > 0);
     }
 
     public record Filter(UserRole role, Boolean active) {

@@ -42,9 +42,9 @@ public class UserResource {
 
     @GET
     @Operation(summary = "List users, oldest first, optionally by role and active flag")
-    public Uni<Page<UserResponse>> list(@QueryParam("role") String role, @QueryParam("active") Boolean active,
+    public Uni<Page<UserResponse>> list(@QueryParam("role") UserRole role, @QueryParam("active") Boolean active,
                                         @Valid @BeanParam PageRequest page) {
-        return users.list(new UserRepository.Filter(UserRole.ofParam("role", role), active), page);
+        return users.list(new UserRepository.Filter(role, active), page);
     }
 
     @GET

@@ -36,7 +36,7 @@ public class UserService {
     @WithTransaction
     public Uni<UserResponse> register(UserRequests.Register request) {
         PasswordPolicy.check("password", request.password(), request.username());
-        return create(request.username(), request.email(), request.password(), request.fullName(), UserRole.DEVELOPER)
+        return create(request.username(), request.email(), request.password(), request.fullName(), UserRole.developer)
                 .map(UserResponse::from);
     }
 
@@ -72,7 +72,7 @@ public class UserService {
                     return users.persist(user);
                 })
                 .call(user -> outbox.record(IdentityEvents.USER_REGISTERED, user.id,
-                        new IdentityEvents.UserRegistered(user.id, user.username, user.email, user.role.value())));
+                        new IdentityEvents.UserRegistered(user.id, user.username, user.email, user.role.name())));
     }
 
     @WithSession
@@ -138,7 +138,7 @@ public class UserService {
 
     @WithTransaction
     public Uni<UserResponse> changeRole(UUID adminId, UUID id, UserRole role) {
-        if (adminId.equals(id) && role != UserRole.ADMIN) {
+        if (adminId.equals(id) && role != UserRole.admin) {
             return Uni.createFrom().failure(ProblemException.conflict(
                     "admins cannot remove their own admin role; ask another admin"));
         }
@@ -150,7 +150,7 @@ public class UserService {
             user.role = role;
             user.updatedAt = Instant.now();
             return outbox.record(IdentityEvents.USER_ROLE_CHANGED, user.id,
-                            new IdentityEvents.UserRoleChanged(user.id, previous.value(), role.value()))
+                            new IdentityEvents.UserRoleChanged(user.id, previous.name(), role.name()))
                     .map(event -> UserResponse.from(user));
         });
     }
@@ -191,7 +191,7 @@ public class UserService {
     @WithTransaction
     public Uni<Boolean> ensureAdmin(String username, String email, String password) {
         return users.anyAdmin().chain(exists -> exists ? Uni.createFrom().item(false)
-                : create(username, email, password, "Administrator", UserRole.ADMIN).map(created -> true));
+                : create(username, email, password, "Administrator", UserRole.admin).map(created -> true));
     }
 
     private Uni<UserResponse> recordUpdated(User user) {

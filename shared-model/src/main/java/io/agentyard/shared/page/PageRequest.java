@@ -1,9 +1,16 @@
 package io.agentyard.shared.page;
 
+import java.util.Map;
+import java.util.TreeSet;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.QueryParam;
+
+import io.agentyard.shared.problem.ProblemException;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
 
 /**
  * Paging query parameters shared by every list endpoint: {@code ?page=0&size=20}.
@@ -25,6 +32,10 @@ public class PageRequest {
     @Max(value = MAX_SIZE, message = "must be between 1 and " + MAX_SIZE)
     public int size;
 
+    /** Field to sort by, {@code -} in front for descending: {@code ?sort=-createdAt}. */
+    @QueryParam("sort")
+    public String sort;
+
     public PageRequest() {
     }
 
@@ -33,8 +44,26 @@ public class PageRequest {
         this.size = size;
     }
 
+    /**
+     * The requested order as a Panache sort over the entity fields that {@code sortable} maps API
+     * names to, {@code fallback} when none was asked for, always ending with the id so pages are
+     * stable. An unknown field is a 400 naming the choices.
+     */
+    public Sort sort(Map<String, String> sortable, String fallback) {
+        String requested = sort == null || sort.isBlank() ? fallback : sort.trim();
+        boolean descending = requested.startsWith("-");
+        String field = sortable.get(descending ? requested.substring(1) : requested);
+        if (field == null) {
+            throw ProblemException.invalidField("sort", "must be one of "
+                    + String.join(", ", new TreeSet<>(sortable.keySet())) + ", with '-' in front for descending");
+        }
+        return Sort.by(field,
+                descending ? Sort.Direction.Descending
+                        : Sort.Direction.Ascending).and("id");
+    }
+
     /** As a Panache page. */
-    public io.quarkus.panache.common.Page toPanache() {
-        return io.quarkus.panache.common.Page.of(page, size);
+    public Page toPanache() {
+        return Page.of(page, size);
     }
 }

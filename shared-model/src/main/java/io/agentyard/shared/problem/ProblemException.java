@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * Thrown by services to end a request with a specific problem response. The shared mapper turns it
  * into {@code application/problem+json}; {@code retryAfter}, when set, becomes a Retry-After header.
+ * It is a WebApplicationException so that JAX-RS passes it through unchanged from anywhere in the
+ * request, parameter converters included.
  */
-public class ProblemException extends RuntimeException {
+public class ProblemException extends jakarta.ws.rs.WebApplicationException {
 
     private final int status;
     private final String title;
@@ -22,7 +24,7 @@ public class ProblemException extends RuntimeException {
 
     public ProblemException(int status, String slug, String title, String detail,
                             List<Problem.FieldError> errors, Duration retryAfter) {
-        super(detail, null, false, false); // no stack trace: these are expected outcomes, not bugs
+        super(detail, status);
         this.status = status;
         this.title = title;
         this.type = slug == null ? URI.create("about:blank") : URI.create(Problem.TYPE_BASE + slug);
@@ -61,6 +63,12 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException tooManyRequests(String detail, Duration retryAfter) {
         return new ProblemException(429, "too-many-requests", "Too many requests", detail, null, retryAfter);
+    }
+
+    /** No stack trace: these are expected outcomes, not bugs. */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
     }
 
     public int status() {
