@@ -1,14 +1,13 @@
 package io.agentyard.identity.user;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.agentyard.shared.page.Conditions;
 import io.agentyard.shared.page.PageRequest;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -34,32 +33,19 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     }
 
     public record Filter(UserRole role, Boolean active) {
+
+        Conditions conditions() {
+            return Conditions.of().equal("role", role).equal("active", active);
+        }
     }
 
     public Uni<List<User>> list(Filter filter, PageRequest page) {
-        Query query = query(filter);
-        return find(query.where, Sort.by("createdAt").and("id"), query.params).page(page.toPanache()).list();
+        Conditions where = filter.conditions();
+        return find(where.query(), Sort.by("createdAt").and("id"), where.params()).page(page.toPanache()).list();
     }
 
     public Uni<Long> count(Filter filter) {
-        Query query = query(filter);
-        return count(query.where, query.params);
-    }
-
-    private record Query(String where, Parameters params) {
-    }
-
-    private static Query query(Filter filter) {
-        List<String> conditions = new ArrayList<>();
-        Parameters params = new Parameters();
-        if (filter.role() != null) {
-            conditions.add("role = :role");
-            params.and("role", filter.role());
-        }
-        if (filter.active() != null) {
-            conditions.add("active = :active");
-            params.and("active", filter.active());
-        }
-        return new Query(conditions.isEmpty() ? "1 = 1" : String.join(" and ", conditions), params);
+        Conditions where = filter.conditions();
+        return count(where.query(), where.params());
     }
 }

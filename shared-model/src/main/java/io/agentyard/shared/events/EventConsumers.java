@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.agentyard.shared.reactive.SafeContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -28,8 +29,6 @@ import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
@@ -180,7 +179,7 @@ public class EventConsumers {
             if (interested.isEmpty()) {
                 return ack(message);
             }
-            return onNewDuplicatedContext(() -> {
+            return SafeContext.run(vertx, () -> {
                 TraceContext.set(event.traceparent());
                 return Panache.withTransaction(() -> markProcessed(event).chain(isNew -> {
                     if (!isNew) {
@@ -265,15 +264,5 @@ public class EventConsumers {
             LOG.debugf("Consumer of %s paused: %s", stream, failure.getMessage());
             vertx.setTimer(Duration.ofSeconds(1).toMillis(), id -> action.run());
         }
-    }
-
-    /** Hibernate Reactive needs a safe duplicated context of its own for each unit of work. */
-    private <T> Uni<T> onNewDuplicatedContext(java.util.function.Supplier<Uni<T>> work) {
-        return Uni.createFrom().emitter(emitter -> {
-            io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(
-                    vertx.getDelegate().getOrCreateContext());
-            VertxContextSafetyToggle.setContextSafe(context, true);
-            context.runOnContext(ignored -> work.get().subscribe().with(emitter::complete, emitter::fail));
-        });
     }
 }

@@ -10,7 +10,6 @@ import jakarta.ws.rs.QueryParam;
 
 import io.agentyard.shared.problem.ProblemException;
 import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 
 /**
  * Paging query parameters shared by every list endpoint: {@code ?page=0&size=20}.
@@ -45,21 +44,20 @@ public class PageRequest {
     }
 
     /**
-     * The requested order as a Panache sort over the entity fields that {@code sortable} maps API
-     * names to, {@code fallback} when none was asked for, always ending with the id so pages are
-     * stable. An unknown field is a 400 naming the choices.
+     * The requested order as an {@code order by} clause to append to a query, over the entity
+     * expressions that {@code sortable} maps API names to ({@code "name" -> "lower(name)"} sorts
+     * names ignoring case), {@code fallback} when none was asked for, always ending with the id so
+     * pages are stable. An unknown field is a 400 naming the choices.
      */
-    public Sort sort(Map<String, String> sortable, String fallback) {
+    public String orderBy(Map<String, String> sortable, String fallback) {
         String requested = sort == null || sort.isBlank() ? fallback : sort.trim();
         boolean descending = requested.startsWith("-");
-        String field = sortable.get(descending ? requested.substring(1) : requested);
-        if (field == null) {
+        String expression = sortable.get(descending ? requested.substring(1) : requested);
+        if (expression == null) {
             throw ProblemException.invalidField("sort", "must be one of "
                     + String.join(", ", new TreeSet<>(sortable.keySet())) + ", with '-' in front for descending");
         }
-        return Sort.by(field,
-                descending ? Sort.Direction.Descending
-                        : Sort.Direction.Ascending).and("id");
+        return " order by " + expression + (descending ? " desc" : " asc") + ", id asc";
     }
 
     /** As a Panache page. */

@@ -39,4 +39,41 @@ public record Caller(String subject, String name, Set<String> roles) {
     public boolean is(UUID id) {
         return id != null && id.toString().equals(subject);
     }
+
+    /**
+     * The owner whose resources this caller may list: null (everyone's) for admins, viewers
+     * (read-only over everything) and services; the caller's own id otherwise.
+     */
+    public UUID readableOwner() {
+        return isAdmin() || hasRole(Roles.VIEWER) || hasRole(Roles.SERVICE) ? null : id();
+    }
+
+    /** Whether the caller may read a resource owned by {@code ownerId}. */
+    public boolean canRead(UUID ownerId) {
+        UUID scope = readableOwner();
+        return scope == null || scope.equals(ownerId);
+    }
+
+    /** Whether the caller may change a resource owned by {@code ownerId}: its owner or an admin. */
+    public boolean canWrite(UUID ownerId) {
+        return isAdmin() || is(ownerId);
+    }
+
+    /**
+     * Fails with 404 when the {@code what} {@code id} (owned by {@code ownerId}, null when it does
+     * not exist) is not there for this caller: a resource one may not see does not exist.
+     */
+    public void checkRead(UUID ownerId, String what, Object id) {
+        if (ownerId == null || !canRead(ownerId)) {
+            throw ProblemException.notFound(what, id);
+        }
+    }
+
+    /** Like {@link #checkRead}, then 403 when the caller may see but not change it. */
+    public void checkWrite(UUID ownerId, String what, Object id) {
+        checkRead(ownerId, what, id);
+        if (!canWrite(ownerId)) {
+            throw ProblemException.forbidden("only the " + what + "'s owner or an admin may change it");
+        }
+    }
 }

@@ -29,6 +29,20 @@ public final class TestTokens {
         return forUser(id, "dev-" + id.toString().substring(0, 8), "developer");
     }
 
+    public static String viewer() {
+        return forUser(UUID.randomUUID(), "test-viewer", "viewer");
+    }
+
+    /** A machine identity of another service (role {@code service}). */
+    public static String service() {
+        return forUser(UUID.randomUUID(), "test-service", "service");
+    }
+
+    /** A worker identity: role {@code worker}, the worker's id as subject. */
+    public static String worker(UUID workerId) {
+        return forUser(workerId, "worker-" + workerId.toString().substring(0, 8), "worker");
+    }
+
     /** A token that expired {@code secondsAgo} seconds ago. */
     public static String expired(UUID id, String role, long secondsAgo) {
         Instant expiry = Instant.now().minusSeconds(secondsAgo);

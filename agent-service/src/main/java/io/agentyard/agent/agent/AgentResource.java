@@ -1,0 +1,87 @@
+package io.agentyard.agent.agent;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.agentyard.shared.page.Page;
+import io.agentyard.shared.page.PageRequest;
+import io.agentyard.shared.security.Caller;
+import io.agentyard.shared.security.Roles;
+import io.smallrye.mutiny.Uni;
+
+/** Agents: developers own theirs, admins see and change all, viewers and services read. */
+@Path("/api/agents")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.DEVELOPER})
+public class AgentResource {
+
+    private final AgentService agents;
+    private final JsonWebToken jwt;
+
+    AgentResource(AgentService agents, JsonWebToken jwt) {
+        this.agents = agents;
+        this.jwt = jwt;
+    }
+
+    @POST
+    @Operation(summary = "Create an agent owned by the caller; names are unique per owner")
+    public Uni<RestResponse<AgentDtos.AgentResponse>> create(@Valid @NotNull AgentDtos.Create request) {
+        return agents.create(Caller.from(jwt), request).map(agent -> RestResponse.ResponseBuilder
+                .<AgentDtos.AgentResponse>created(URI.create("/api/agents/" + agent.id())).entity(agent).build());
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE})
+    @Operation(summary = "List the agents the caller may see; sort by name, createdAt, updatedAt, status, category")
+    public Uni<Page<AgentDtos.AgentResponse>> list(@QueryParam("category") AgentEnums.Category category,
+                                                   @QueryParam("status") AgentEnums.Status status,
+                                                   @QueryParam("active") Boolean active,
+                                                   @QueryParam("ownerId") UUID ownerId,
+                                                   @Valid @BeanParam PageRequest page) {
+        return agents.list(Caller.from(jwt), new AgentRepository.Filter(ownerId, category, status, active), page);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE})
+    @Operation(summary = "Read an agent")
+    public Uni<AgentDtos.AgentResponse> get(@PathParam("id") UUID id) {
+        return agents.get(Caller.from(jwt), id);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Operation(summary = "Change an agent; fields left out stay as they are")
+    public Uni<AgentDtos.AgentResponse> update(@PathParam("id") UUID id, @Valid @NotNull AgentDtos.Update update) {
+        return agents.update(Caller.from(jwt), id, update);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @ResponseStatus(204)
+    @Operation(summary = "Delete an agent")
+    public Uni<Void> delete(@PathParam("id") UUID id) {
+        return agents.delete(Caller.from(jwt), id);
+    }
+}

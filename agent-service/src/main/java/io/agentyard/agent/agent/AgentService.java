@@ -1,0 +1,161 @@
+package io.agentyard.agent.agent;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agentyard.shared.events.AgentEvents;
+import io.agentyard.shared.events.Outbox;
+import io.agentyard.shared.page.Page;
+import io.agentyard.shared.page.PageRequest;
+import io.agentyard.shared.problem.ProblemException;
+import io.agentyard.shared.security.Caller;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Agents: names unique per owner, owners (and admins) change them, readers see what
+ * {@link Caller#readableOwner()} allows; an agent the caller may not see does not exist (404).
+ */
+@ApplicationScoped
+public class AgentService {
+
+    static final Map<String, String> SORTABLE = Map.of("name", "lower(name)", "createdAt", "createdAt",
+            "updatedAt", "updatedAt", "status", "status", "category", "category");
+
+    private final AgentRepository agents;
+    private final Outbox outbox;
+    private final ObjectMapper json;
+
+    AgentService(AgentRepository agents, Outbox outbox, ObjectMapper json) {
+        this.agents = agents;
+        this.outbox = outbox;
+        this.json = json;
+    }
+
+    @WithTransaction
+    public Uni<AgentDtos.AgentResponse> create(Caller caller, AgentDtos.Create request) {
+        UUID owner = caller.id();
+        return requireFreeName(owner, request.name(), null).chain(() -> {
+            Instant now = Instant.now();
+            Agent agent = new Agent();
+            agent.id = UUID.randomUUID();
+            agent.ownerId = owner;
+            agent.name = request.name();
+            agent.description = request.description();
+            agent.category = request.category();
+            agent.agentType = request.agentType();
+            agent.status = request.status() == null ? AgentEnums.Status.created : request.status();
+            agent.configuration = toMap(request.configuration());
+            agent.capabilities = request.capabilities() == null ? new String[0] : request.capabilities().toArray(String[]::new);
+            agent.active = request.active() == null || request.active();
+            agent.createdAt = now;
+            agent.updatedAt = now;
+            return agents.persist(agent);
+        }).chain(agent -> record(AgentEvents.AGENT_CREATED, agent));
+    }
+
+    @WithSession
+    public Uni<Page<AgentDtos.AgentResponse>> list(Caller caller, AgentRepository.Filter filter, PageRequest page) {
+        UUID scope = caller.readableOwner();
+        AgentRepository.Filter scoped = scope == null ? filter
+                : new AgentRepository.Filter(scope, filter.category(), filter.status(), filter.active());
+        return agents.list(scoped, page.orderBy(SORTABLE, "createdAt"), page).chain(found -> agents.count(scoped)
+                .map(total -> Page.of(found, AgentDtos.AgentResponse::from, page, total)));
+    }
+
+    @WithSession
+    public Uni<AgentDtos.AgentResponse> get(Caller caller, UUID id) {
+        return readable(caller, id).map(AgentDtos.AgentResponse::from);
+    }
+
+    @WithTransaction
+    public Uni<AgentDtos.AgentResponse> update(Caller caller, UUID id, AgentDtos.Update update) {
+        return writable(caller, id).call(agent -> update.name() == null ? Uni.createFrom().voidItem()
+                        : requireFreeName(agent.ownerId, update.name(), agent.id))
+                .chain(agent -> {
+                    boolean wasActive = agent.active;
+                    if (update.name() != null) {
+                        agent.name = update.name();
+                    }
+                    if (update.description() != null) {
+                        agent.description = update.description();
+                    }
+                    if (update.category() != null) {
+                        agent.category = update.category();
+                    }
+                    if (update.agentType() != null) {
+                        agent.agentType = update.agentType();
+                    }
+                    if (update.status() != null) {
+                        agent.status = update.status();
+                    }
+                    if (update.configuration() != null) {
+                        agent.configuration = toMap(update.configuration());
+                    }
+                    if (update.capabilities() != null) {
+                        agent.capabilities = update.capabilities().toArray(String[]::new);
+                    }
+                    if (update.active() != null) {
+                        agent.active = update.active();
+                    }
+                    agent.updatedAt = Instant.now();
+                    return record(wasActive && !agent.active ? AgentEvents.AGENT_DEACTIVATED
+                            : AgentEvents.AGENT_UPDATED, agent);
+                });
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(Caller caller, UUID id) {
+        return writable(caller, id).call(agent -> agents.delete(agent))
+                .call(agent -> record(AgentEvents.AGENT_DELETED, agent)).replaceWithVoid();
+    }
+
+    /** A deactivated user's agents stop being active; runs in the event consumer's transaction. */
+    public Uni<Integer> deactivateAllOf(UUID ownerId) {
+        return agents.activeOf(ownerId).chain(owned -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            Instant now = Instant.now();
+            for (Agent agent : owned) {
+                agent.active = false;
+                agent.updatedAt = now;
+                chain = chain.chain(() -> record(AgentEvents.AGENT_DEACTIVATED, agent).replaceWithVoid());
+            }
+            return chain.map(done -> owned.size());
+        });
+    }
+
+    private Uni<Agent> readable(Caller caller, UUID id) {
+        return agents.findById(id).invoke(agent -> caller.checkRead(agent == null ? null : agent.ownerId, "agent", id));
+    }
+
+    private Uni<Agent> writable(Caller caller, UUID id) {
+        return agents.findById(id).invoke(agent -> caller.checkWrite(agent == null ? null : agent.ownerId, "agent", id));
+    }
+
+    private Uni<Void> requireFreeName(UUID owner, String name, UUID except) {
+        return agents.nameTaken(owner, name, except).invoke(taken -> {
+            if (taken) {
+                throw ProblemException.conflict("you already have an agent named '" + name + "'");
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<AgentDtos.AgentResponse> record(String type, Agent agent) {
+        return outbox.record(type, agent.id, new AgentEvents.AgentChanged(agent.id, agent.ownerId, agent.name,
+                        agent.category.name(), agent.agentType.name(), agent.status.name(), agent.active))
+                .map(event -> AgentDtos.AgentResponse.from(agent));
+    }
+
+    private Map<String, Object> toMap(AgentConfiguration configuration) {
+        return configuration == null ? Map.of()
+                : json.convertValue(configuration, new TypeReference<Map<String, Object>>() { });
+    }
+}

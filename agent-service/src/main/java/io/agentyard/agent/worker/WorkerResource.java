@@ -1,0 +1,109 @@
+package io.agentyard.agent.worker;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.agentyard.shared.page.Page;
+import io.agentyard.shared.page.PageRequest;
+import io.agentyard.shared.security.Caller;
+import io.agentyard.shared.security.Roles;
+import io.smallrye.mutiny.Uni;
+
+/** The worker registry, worker heartbeats, and the eligibility query task-service uses. */
+@Path("/api/workers")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class WorkerResource {
+
+    private final WorkerService workers;
+    private final JsonWebToken jwt;
+
+    WorkerResource(WorkerService workers, JsonWebToken jwt) {
+        this.workers = workers;
+        this.jwt = jwt;
+    }
+
+    @POST
+    @Operation(summary = "Register a worker (starts offline until its first heartbeat)")
+    public Uni<RestResponse<WorkerDtos.WorkerResponse>> register(@Valid @NotNull WorkerDtos.Register request) {
+        return workers.register(Caller.from(jwt), request).map(worker -> RestResponse.ResponseBuilder
+                .<WorkerDtos.WorkerResponse>created(URI.create("/api/workers/" + worker.id())).entity(worker).build());
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE})
+    @Operation(summary = "List workers; sort by name, createdAt, status, workerType, lastHeartbeatAt")
+    public Uni<Page<WorkerDtos.WorkerResponse>> list(@QueryParam("workerType") Worker.Type workerType,
+                                                     @QueryParam("status") Worker.Status status,
+                                                     @Valid @BeanParam PageRequest page) {
+        return workers.list(workerType, status, page);
+    }
+
+    @GET
+    @Path("/eligible")
+    @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Workers that can serve a task type now: ?workerType=feature&capability=java:advanced")
+    public Uni<List<WorkerDtos.WorkerResponse>> eligible(
+            @QueryParam("workerType") @NotNull Worker.Type workerType,
+            @QueryParam("capability") List<String> capabilities,
+            @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit) {
+        return workers.eligible(workerType, capabilities == null ? List.of() : capabilities, limit);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE, Roles.WORKER})
+    @Operation(summary = "Read a worker; a worker identity may read only itself")
+    public Uni<WorkerDtos.WorkerResponse> get(@PathParam("id") UUID id) {
+        return workers.get(Caller.from(jwt), id);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Operation(summary = "Change a worker; capabilities, when given, replace its set")
+    public Uni<WorkerDtos.WorkerResponse> update(@PathParam("id") UUID id, @Valid @NotNull WorkerDtos.Update update) {
+        return workers.update(id, update);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @ResponseStatus(204)
+    @Operation(summary = "Remove a worker")
+    public Uni<Void> delete(@PathParam("id") UUID id) {
+        return workers.delete(id);
+    }
+
+    @POST
+    @Path("/{id}/heartbeat")
+    @RolesAllowed(Roles.WORKER)
+    @Operation(summary = "The worker itself reports status (idle, busy, error) and load")
+    public Uni<WorkerDtos.WorkerResponse> heartbeat(@PathParam("id") UUID id,
+                                                    @Valid @NotNull WorkerDtos.Heartbeat heartbeat) {
+        return workers.heartbeat(Caller.from(jwt), id, heartbeat);
+    }
+}
