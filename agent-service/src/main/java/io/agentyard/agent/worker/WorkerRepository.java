@@ -5,16 +5,13 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
 public class WorkerRepository implements PanacheRepositoryBase<Worker, UUID> {
-
-    /** Hibernate's lock timeout meaning SKIP LOCKED. */
-    private static final int SKIP_LOCKED = -2;
 
     public Uni<Boolean> nameTaken(String name, UUID except) {
         return count("lower(name) = ?1 and id <> ?2", name.toLowerCase(), except == null ? new UUID(0, 0) : except)
@@ -26,10 +23,13 @@ public class WorkerRepository implements PanacheRepositoryBase<Worker, UUID> {
      * another replica's reaper holds are skipped, so each silent worker is reaped once.
      */
     public Uni<List<Worker>> silentSince(Instant cutoff, int limit) {
-        return find("status <> ?1 and (lastHeartbeatAt is null or lastHeartbeatAt < ?2)", Worker.Status.offline, cutoff)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .withHint("jakarta.persistence.lock.timeout", SKIP_LOCKED)
-                .page(0, limit).list();
+        // Native: Panache's reactive queries cannot ask for SKIP LOCKED.
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        select * from {h-schema}workers
+                        where status <> 'offline' and (last_heartbeat_at is null or last_heartbeat_at < ?1)
+                        order by last_heartbeat_at limit ?2
+                        for update skip locked""", Worker.class)
+                .setParameter(1, cutoff).setParameter(2, limit).getResultList());
     }
 
     /** Live workers of a type with a free slot, heard from since {@code aliveSince}. */
