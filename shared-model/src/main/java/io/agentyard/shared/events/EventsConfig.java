@@ -1,6 +1,7 @@
 package io.agentyard.shared.events;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,10 +11,13 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "agentyard.events")
 public interface EventsConfig {
 
-    /** Prefix of every Redis key Agentyard uses (tests give each run its own). */
+    /** Prefix of every Redis key Agentyard uses (tests give each run its own); none by default. */
     @WithName("key-prefix")
-    @WithDefault("")
-    String keyPrefix();
+    Optional<String> configuredKeyPrefix();
+
+    default String keyPrefix() {
+        return configuredKeyPrefix().orElse("");
+    }
 
     /** This service's short name: its stream is {@code agentyard.<source>.events}. */
     String source();
