@@ -1,0 +1,178 @@
+package io.agentyard.task.dispatch;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agentyard.shared.events.Outbox;
+import io.agentyard.shared.events.TaskEvents;
+import io.agentyard.task.config.TaskServiceConfig;
+import io.agentyard.task.task.Task;
+import io.agentyard.task.task.TaskRepository;
+import io.agentyard.task.task.TaskStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.common.vertx.ContextLocals;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Puts tasks on their queue when nothing holds them back, and records every task status change
+ * with its event. Runs inside the caller's transaction; {@link #transaction} announces the queues
+ * that received work once that transaction has committed, so woken claimers find it.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final String ANNOUNCE_KEY = "agentyard.dispatch.queues";
+
+    private final TaskRepository tasks;
+    private final WorkOrderRepository workOrders;
+    private final Outbox outbox;
+    private final ClaimWaiters waiters;
+    private final TaskServiceConfig config;
+
+    Dispatcher(TaskRepository tasks, WorkOrderRepository workOrders, Outbox outbox, ClaimWaiters waiters,
+               TaskServiceConfig config) {
+        this.tasks = tasks;
+        this.workOrders = workOrders;
+        this.outbox = outbox;
+        this.waiters = waiters;
+        this.config = config;
+    }
+
+    /** Runs {@code work} in a transaction, then wakes claimers of the queues it put work on. */
+    public <T> Uni<T> transaction(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work).call(this::announceQueued);
+    }
+
+    /** Dispatches a pending task unless it awaits approval or a blocking task is unfinished. */
+    public Uni<Void> dispatchIfReady(Task task) {
+        if (task.status != TaskStatus.pending
+                || task.permissionLevel == Task.Permission.human_required && task.approvedAt == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return tasks.unfinishedBlockersOf(task.id)
+                .chain(blockers -> blockers > 0 ? Uni.createFrom().voidItem() : enqueue(task));
+    }
+
+    /** A new work order for the task on its type's queue; the task becomes {@code queued}. */
+    public Uni<Void> enqueue(Task task) {
+        Instant now = Instant.now();
+        WorkOrder order = new WorkOrder();
+        order.id = UUID.randomUUID();
+        order.taskId = task.id;
+        order.queue = task.taskType.name();
+        order.status = WorkOrder.Status.pending;
+        order.priority = (short) task.priority.ordinal();
+        order.payload = payloadOf(task);
+        order.retryCount = 0;
+        order.maxRetries = config.maxRetries();
+        order.timeoutSeconds = (int) config.defaultLease().toSeconds();
+        order.enqueuedAt = now;
+        order.availableAt = now;
+        queuedOnThisContext().add(order.queue);
+        return workOrders.persist(order)
+                .chain(() -> changeStatus(task, TaskStatus.queued))
+                .chain(() -> outbox.record(TaskEvents.TASK_DISPATCHED, task.id,
+                        new TaskEvents.TaskDispatched(task.id, order.id, order.queue)))
+                .chain(() -> recordOrder(TaskEvents.WORK_ORDER_ENQUEUED, order))
+                .replaceWithVoid();
+    }
+
+    /** Moves the task along the state machine (409 if it may not) and records the change. */
+    public Uni<Void> changeStatus(Task task, TaskStatus next) {
+        TaskStatus previous = task.status;
+        previous.requireCanBecome(next);
+        Instant now = Instant.now();
+        task.status = next;
+        task.updatedAt = now;
+        if (next == TaskStatus.in_progress && task.startedAt == null) {
+            task.startedAt = now;
+        }
+        if (next.isFinal()) {
+            task.completedAt = now;
+        }
+        Uni<Void> changed = outbox.record(TaskEvents.TASK_STATUS_CHANGED, task.id,
+                new TaskEvents.TaskStatusChanged(task.id, previous.name(), next.name(), task.assignedTo)).replaceWithVoid();
+        String finalEvent = switch (next) {
+            case completed -> TaskEvents.TASK_COMPLETED;
+            case failed -> TaskEvents.TASK_FAILED;
+            case cancelled -> TaskEvents.TASK_CANCELLED;
+            default -> null;
+        };
+        if (finalEvent == null) {
+            return changed;
+        }
+        return changed.chain(() -> outbox.record(finalEvent, task.id,
+                new TaskEvents.TaskStatusChanged(task.id, previous.name(), next.name(), task.assignedTo))).replaceWithVoid();
+    }
+
+    /** The task completed: dispatch the pending tasks it was the last blocker of. */
+    public Uni<Void> completed(Task task) {
+        return changeStatus(task, TaskStatus.completed).chain(() -> tasks.pendingBlockedBy(task.id))
+                .chain(dependents -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Task dependent : dependents) {
+                        chain = chain.chain(() -> dispatchIfReady(dependent));
+                    }
+                    return chain;
+                });
+    }
+
+    public Uni<Void> recordOrder(String type, WorkOrder order) {
+        return outbox.record(type, order.id, new TaskEvents.WorkOrderChanged(order.id, order.taskId, order.queue,
+                order.status.name(), order.attempt(), order.claimedBy, order.executionId, order.expiresAt,
+                order.errorMessage)).replaceWithVoid();
+    }
+
+    private Uni<Void> announceQueued() {
+        Set<String> queues = ContextLocals.<Set<String>>get(ANNOUNCE_KEY).orElse(Set.of());
+        if (queues.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        ContextLocals.remove(ANNOUNCE_KEY);
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String queue : queues) {
+            chain = chain.chain(() -> waiters.announce(queue));
+        }
+        return chain;
+    }
+
+    private static Set<String> queuedOnThisContext() {
+        Set<String> queues = ContextLocals.<Set<String>>get(ANNOUNCE_KEY).orElse(null);
+        if (queues == null) {
+            queues = new HashSet<>();
+            ContextLocals.put(ANNOUNCE_KEY, queues);
+        }
+        return queues;
+    }
+
+    private static Map<String, Object> payloadOf(Task task) {
+        Map<String, Object> payload = new HashMap<>();
+        payload.put("taskId", task.id.toString());
+        payload.put("title", task.title);
+        payload.put("taskType", task.taskType.name());
+        payload.put("permissionLevel", task.permissionLevel.name());
+        payload.put("priority", task.priority.name());
+        putIfPresent(payload, "description", task.description);
+        putIfPresent(payload, "repositoryUrl", task.repositoryUrl);
+        putIfPresent(payload, "branchName", task.branchName);
+        putIfPresent(payload, "issueNumber", task.issueNumber);
+        putIfPresent(payload, "prNumber", task.prNumber);
+        putIfPresent(payload, "projectId", task.projectId == null ? null : task.projectId.toString());
+        putIfPresent(payload, "reviewComment", task.reviewComment);
+        payload.put("context", task.context == null ? Map.of() : task.context);
+        return payload;
+    }
+
+    private static void putIfPresent(Map<String, Object> payload, String key, Object value) {
+        if (value != null) {
+            payload.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.agentyard.task.dispatch;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * One task's turn on a queue. A claim is a lease until {@code expiresAt}; an expired or failed
+ * attempt goes back to {@code pending} (available again after a backoff) until {@code maxRetries}
+ * is used up, then the order is {@code failed} for good (dead-lettered).
+ */
+@Entity
+@Table(name = "work_orders")
+public class WorkOrder {
+
+    public enum Status { pending, claimed, completed, failed, expired }
+
+    @Id
+    public UUID id;
+
+    @Column(name = "task_id")
+    public UUID taskId;
+
+    @Column(name = "queue_name")
+    public String queue;
+
+    @Enumerated(EnumType.STRING)
+    public Status status;
+
+    /** The task priority's rank: critical 3 ... low 0. */
+    public short priority;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> payload;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> result;
+
+    @Column(name = "error_message")
+    public String errorMessage;
+
+    @Column(name = "exit_code")
+    public Integer exitCode;
+
+    public String stdout;
+
+    public String stderr;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> metrics;
+
+    @Column(name = "retry_count")
+    public int retryCount;
+
+    @Column(name = "max_retries")
+    public int maxRetries;
+
+    @Column(name = "timeout_seconds")
+    public int timeoutSeconds;
+
+    @Column(name = "enqueued_at")
+    public Instant enqueuedAt;
+
+    @Column(name = "available_at")
+    public Instant availableAt;
+
+    @Column(name = "claimed_at")
+    public Instant claimedAt;
+
+    @Column(name = "completed_at")
+    public Instant completedAt;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "claimed_by")
+    public UUID claimedBy;
+
+    @Column(name = "execution_id")
+    public UUID executionId;
+
+    /** 1 for the first attempt. */
+    public int attempt() {
+        return retryCount + 1;
+    }
+}

@@ -1,0 +1,54 @@
+package io.agentyard.task.dispatch;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class WorkOrderRepository implements PanacheRepositoryBase<WorkOrder, UUID> {
+
+    /**
+     * Up to {@code limit} available orders of the queues, highest priority then oldest first,
+     * locked for this transaction. Rows other claimers hold are skipped, so no order is ever
+     * handed to two workers. (Native: Panache's reactive queries cannot ask for SKIP LOCKED.)
+     */
+    public Uni<List<WorkOrder>> lockAvailable(Collection<String> queues, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        select * from {h-schema}work_orders
+                        where status = 'pending' and queue_name in (?1) and available_at <= now()
+                        order by priority desc, available_at, enqueued_at
+                        limit ?2
+                        for update skip locked""", WorkOrder.class)
+                .setParameter(1, queues).setParameter(2, limit).getResultList());
+    }
+
+    /** Claimed orders whose lease has run out, locked; other reapers' rows are skipped. */
+    public Uni<List<WorkOrder>> lockExpired(Instant now, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        select * from {h-schema}work_orders
+                        where status = 'claimed' and expires_at < ?1
+                        order by expires_at limit ?2
+                        for update skip locked""", WorkOrder.class)
+                .setParameter(1, now).setParameter(2, limit).getResultList());
+    }
+
+    public Uni<Long> heldBy(UUID workerId) {
+        return count("claimedBy = ?1 and status = ?2", workerId, WorkOrder.Status.claimed);
+    }
+
+    public Uni<List<WorkOrder>> claimedBy(UUID workerId) {
+        return list("claimedBy = ?1 and status = ?2", workerId, WorkOrder.Status.claimed);
+    }
+
+    /** The task's orders that are waiting or running. */
+    public Uni<List<WorkOrder>> openOf(UUID taskId) {
+        return list("taskId = ?1 and status in ?2", taskId, List.of(WorkOrder.Status.pending, WorkOrder.Status.claimed));
+    }
+}

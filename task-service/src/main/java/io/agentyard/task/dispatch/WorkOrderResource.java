@@ -1,0 +1,76 @@
+package io.agentyard.task.dispatch;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.agentyard.shared.security.Caller;
+import io.agentyard.shared.security.Roles;
+import io.smallrye.mutiny.Uni;
+
+/** The worker's API: claim work orders, keep the lease alive, report the outcome. */
+@Path("/api/work-orders")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.WORKER)
+public class WorkOrderResource {
+
+    private final WorkOrderService workOrders;
+    private final JsonWebToken jwt;
+
+    WorkOrderResource(WorkOrderService workOrders, JsonWebToken jwt) {
+        this.workOrders = workOrders;
+        this.jwt = jwt;
+    }
+
+    @POST
+    @Path("/claim")
+    @Operation(summary = "Claim up to max orders from the queues, waiting up to waitSeconds for work; [] if none")
+    public Uni<List<WorkOrderDtos.ClaimedOrder>> claim(@Valid @NotNull WorkOrderDtos.Claim request) {
+        return workOrders.claim(Caller.from(jwt), request);
+    }
+
+    @POST
+    @Path("/{id}/heartbeat")
+    @Operation(summary = "Extend the lease (lease holder only)")
+    public Uni<WorkOrderDtos.WorkOrderResponse> heartbeat(@PathParam("id") UUID id) {
+        return workOrders.heartbeat(Caller.from(jwt), id);
+    }
+
+    @POST
+    @Path("/{id}/complete")
+    @Operation(summary = "Report success with result, exit code, output and metrics (lease holder only)")
+    public Uni<WorkOrderDtos.WorkOrderResponse> complete(@PathParam("id") UUID id,
+                                                         @Valid @NotNull WorkOrderDtos.Completion completion) {
+        return workOrders.complete(Caller.from(jwt), id, completion);
+    }
+
+    @POST
+    @Path("/{id}/fail")
+    @Operation(summary = "Report failure; retried with backoff while retries last (lease holder only)")
+    public Uni<WorkOrderDtos.WorkOrderResponse> fail(@PathParam("id") UUID id,
+                                                     @Valid @NotNull WorkOrderDtos.Failure failure) {
+        return workOrders.fail(Caller.from(jwt), id, failure);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE, Roles.WORKER})
+    @Operation(summary = "Read a work order (a worker: only orders it holds)")
+    public Uni<WorkOrderDtos.WorkOrderResponse> get(@PathParam("id") UUID id) {
+        return workOrders.get(Caller.from(jwt), id);
+    }
+}

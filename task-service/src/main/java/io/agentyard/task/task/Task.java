@@ -1,0 +1,106 @@
+package io.agentyard.task.task;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A piece of work filed against a repository, dispatched to workers as work orders. */
+@Entity
+@Table(name = "tasks")
+public class Task {
+
+    /** Also the name of the queue its work orders go to. */
+    public enum Type { feature, bugfix, test, docs, refactor, review }
+
+    /**
+     * {@code autonomous} runs and completes by itself; {@code supervised} runs, then waits (blocked)
+     * for a person's approval; {@code human_required} is not dispatched until a person approves.
+     */
+    public enum Permission { autonomous, supervised, human_required }
+
+    /** Ordered: a higher priority is claimed first. */
+    public enum Priority { low, normal, high, critical }
+
+    @Id
+    public UUID id;
+
+    public String title;
+
+    public String description;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "task_type")
+    public Type taskType;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "permission_level")
+    public Permission permissionLevel;
+
+    @Enumerated(EnumType.STRING)
+    public Priority priority;
+
+    @Enumerated(EnumType.STRING)
+    public TaskStatus status;
+
+    @Column(name = "repository_url")
+    public String repositoryUrl;
+
+    @Column(name = "branch_name")
+    public String branchName;
+
+    @Column(name = "issue_number")
+    public Integer issueNumber;
+
+    @Column(name = "pr_number")
+    public Integer prNumber;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> context;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> metadata;
+
+    @Column(name = "created_by")
+    public UUID createdBy;
+
+    /** The worker holding (or that last held) the task's work order. */
+    @Column(name = "assigned_to")
+    public UUID assignedTo;
+
+    @Column(name = "parent_task_id")
+    public UUID parentTaskId;
+
+    @Column(name = "project_id")
+    public UUID projectId;
+
+    @Column(name = "approved_by")
+    public UUID approvedBy;
+
+    @Column(name = "approved_at")
+    public Instant approvedAt;
+
+    @Column(name = "review_comment")
+    public String reviewComment;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "completed_at")
+    public Instant completedAt;
+}

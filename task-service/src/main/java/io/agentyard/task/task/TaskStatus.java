@@ -1,0 +1,46 @@
+package io.agentyard.task.task;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.agentyard.shared.problem.ProblemException;
+
+/**
+ * The task state machine.
+ * <pre>
+ * pending     -> queued (dispatched), cancelled
+ * queued      -> in_progress (claimed), pending (a blocker was added), failed (out of retries), cancelled
+ * in_progress -> completed (autonomous run done), blocked (supervised run done, awaiting review),
+ *                queued (retry after a failure or an expired lease), failed (out of retries), cancelled
+ * blocked     -> completed (approved), queued (rejected: runs again with the comment), cancelled
+ * completed, failed, cancelled: final
+ * </pre>
+ */
+public enum TaskStatus {
+    pending, queued, in_progress, blocked, completed, failed, cancelled;
+
+    private static final Map<TaskStatus, Set<TaskStatus>> NEXT = Map.of(
+            pending, EnumSet.of(queued, cancelled),
+            queued, EnumSet.of(in_progress, pending, failed, cancelled),
+            in_progress, EnumSet.of(completed, blocked, queued, failed, cancelled),
+            blocked, EnumSet.of(completed, queued, cancelled),
+            completed, EnumSet.noneOf(TaskStatus.class),
+            failed, EnumSet.noneOf(TaskStatus.class),
+            cancelled, EnumSet.noneOf(TaskStatus.class));
+
+    public boolean isFinal() {
+        return NEXT.get(this).isEmpty();
+    }
+
+    public boolean canBecome(TaskStatus next) {
+        return NEXT.get(this).contains(next);
+    }
+
+    /** Fails with 409 naming both states when the machine does not allow {@code this -> next}. */
+    public void requireCanBecome(TaskStatus next) {
+        if (!canBecome(next)) {
+            throw ProblemException.conflict("a task cannot go from " + this + " to " + next);
+        }
+    }
+}

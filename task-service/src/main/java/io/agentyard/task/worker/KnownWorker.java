@@ -1,0 +1,29 @@
+package io.agentyard.task.worker;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** What task-service knows of an agent-service worker, from worker.* events: enough to bound claims. */
+@Entity
+@Table(name = "workers")
+public class KnownWorker {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "worker_type")
+    public String workerType;
+
+    @Column(name = "max_concurrent_tasks")
+    public int maxConcurrentTasks;
+
+    public String status;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

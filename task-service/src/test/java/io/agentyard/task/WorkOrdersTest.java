@@ -1,0 +1,187 @@
+package io.agentyard.task;
+
+import static io.agentyard.task.TaskApi.PROBLEM;
+import static io.agentyard.task.TaskApi.as;
+import static io.agentyard.task.TaskApi.create;
+import static io.agentyard.task.TaskApi.status;
+import static io.agentyard.task.TaskApi.task;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.agentyard.shared.testing.Eventually;
+import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Claims, leases, completion and failure of work orders. Each test uses a queue of its own. */
+@QuarkusTest
+@QuarkusTestResource(FreshDatabaseResource.class)
+class WorkOrdersTest {
+
+    @Inject
+    TaskApi api;
+
+    final String owner = TestTokens.developer(UUID.randomUUID());
+
+    @Test
+    void aNewTaskIsQueuedAndItsOrderClaimedWithPayloadExecutionIdAndLease() {
+        Map<String, Object> body = task("docs", "autonomous");
+        body.put("repositoryUrl", "https://github.com/acme/app");
+        body.put("branchName", "docs/readme");
+        body.put("context", Map.of("files", List.of("README.md")));
+        String taskId = create(owner, body);
+        assertEquals("queued", status(owner, taskId));
+        UUID workerId = UUID.randomUUID();
+        String worker = api.worker(workerId, "docs", 2);
+
+        List<Map<String, Object>> claimed = api.claim(worker, List.of("docs"), 1, 0);
+        assertEquals(1, claimed.size());
+        Map<String, Object> order = claimed.get(0);
+        assertEquals(taskId, order.get("taskId"));
+        assertEquals("docs", order.get("queue"));
+        assertEquals(1, order.get("attempt"));
+        assertEquals("https://github.com/acme/app", ((Map<?, ?>) order.get("payload")).get("repositoryUrl"));
+        assertTrue(order.get("executionId") != null && order.get("leaseExpiresAt") != null);
+        as(owner).get("/api/tasks/" + taskId).then().body("status", is("in_progress"))
+                .body("assignedTo", is(workerId.toString())).body("startedAt", notNullValue());
+        assertEquals(1, api.count("select count(*) from task.worker_assignments where execution_id = '"
+                + order.get("executionId") + "' and status = 'active'"));
+
+        as(worker).body(Map.of("result", Map.of("pr", 42), "exitCode", 0, "stdout", "done"))
+                .post("/api/work-orders/" + order.get("id") + "/complete").then().statusCode(200)
+                .body("status", is("completed")).body("result.pr", is(42));
+        assertEquals("completed", status(owner, taskId));
+        assertEquals(List.of(), api.claim(worker, List.of("docs"), 1, 0));
+    }
+
+    @Test
+    void completingTwiceWithTheSameResultIsANoOpAndOtherwiseAConflict() {
+        String worker = api.worker(UUID.randomUUID(), "review", 1);
+        create(owner, task("review", "autonomous"));
+        String id = (String) api.claim(worker, List.of("review"), 1, 0).get(0).get("id");
+        Map<String, Object> done = Map.of("result", Map.of("ok", true), "exitCode", 0);
+        as(worker).body(done).post("/api/work-orders/" + id + "/complete").then().statusCode(200);
+        as(worker).body(done).post("/api/work-orders/" + id + "/complete").then().statusCode(200)
+                .body("status", is("completed"));
+        as(worker).body(Map.of("result", Map.of("ok", false), "exitCode", 1)).post("/api/work-orders/" + id + "/complete")
+                .then().statusCode(409).contentType(PROBLEM);
+        as(worker).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(409);
+        as(worker).body(Map.of("error", "late")).post("/api/work-orders/" + id + "/fail").then().statusCode(409);
+    }
+
+    @Test
+    void onlyTheLeaseHolderActsOnAnOrder() {
+        String holder = api.worker(UUID.randomUUID(), "refactor", 1);
+        String other = api.worker(UUID.randomUUID(), "refactor", 1);
+        create(owner, task("refactor", "autonomous"));
+        String id = (String) api.claim(holder, List.of("refactor"), 1, 0).get(0).get("id");
+        as(other).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(403).contentType(PROBLEM);
+        as(other).body(Map.of("exitCode", 0)).post("/api/work-orders/" + id + "/complete").then().statusCode(403);
+        as(other).body(Map.of("error", "x")).post("/api/work-orders/" + id + "/fail").then().statusCode(403);
+        as(owner).body(Map.of("exitCode", 0)).post("/api/work-orders/" + id + "/complete").then().statusCode(403);
+        as(holder).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(200).body("expiresAt", notNullValue());
+        as(holder).post("/api/work-orders/" + UUID.randomUUID() + "/heartbeat").then().statusCode(404);
+    }
+
+    @Test
+    void aClaimNeverExceedsTheWorkersFreeSlots() {
+        String queue = "bugfix";
+        String worker = api.worker(UUID.randomUUID(), queue, 2);
+        for (int i = 0; i < 4; i++) {
+            create(owner, task(queue, "autonomous"));
+        }
+        assertEquals(2, api.claim(worker, List.of(queue), 10, 0).size());
+        assertEquals(0, api.claim(worker, List.of(queue), 10, 0).size(), "no free slot left");
+        as(TestTokens.worker(UUID.randomUUID())).body(Map.of("queues", List.of(queue)))
+                .post("/api/work-orders/claim").then().statusCode(403).contentType(PROBLEM);
+        as(owner).body(Map.of("queues", List.of(queue))).post("/api/work-orders/claim").then().statusCode(403);
+        as(worker).body(Map.of("queues", List.of(), "max", 100)).post("/api/work-orders/claim").then().statusCode(400);
+    }
+
+    @Test
+    void higherPriorityIsClaimedFirstThenOldest() {
+        String queue = "test";
+        String worker = api.worker(UUID.randomUUID(), queue, 10);
+        Map<String, Object> low = task(queue, "autonomous");
+        low.put("priority", "low");
+        String lowId = create(owner, low);
+        String normal1 = create(owner, task(queue, "autonomous"));
+        String normal2 = create(owner, task(queue, "autonomous"));
+        Map<String, Object> critical = task(queue, "autonomous");
+        critical.put("priority", "critical");
+        String criticalId = create(owner, critical);
+        List<Object> order = api.claim(worker, List.of(queue), 10, 0).stream().map(o -> o.get("taskId")).toList();
+        assertEquals(List.of(criticalId, normal1, normal2, lowId), order);
+    }
+
+    @Test
+    void aWaitingClaimIsWokenPromptlyWhenWorkArrives() throws Exception {
+        String queue = "feature";
+        String worker = api.worker(UUID.randomUUID(), queue, 1);
+        api.claim(worker, List.of(queue), 1, 0); // drain leftovers of other tests
+        long[] took = new long[1];
+        Thread claimer = new Thread(() -> {
+            long start = System.nanoTime();
+            List<Map<String, Object>> claimed = api.claim(worker, List.of(queue), 1, 10);
+            took[0] = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(1, claimed.size());
+        });
+        claimer.start();
+        Thread.sleep(300);
+        long created = System.nanoTime();
+        create(owner, task(queue, "autonomous"));
+        claimer.join(10_000);
+        long afterCreate = took[0] - 300;
+        assertTrue(took[0] > 250 && afterCreate < 700,
+                "woken " + afterCreate + " ms after the task was filed (poll interval is 1000 ms)");
+    }
+
+    @Test
+    void failedRunsAreRetriedWithBackoffThenFailForGood() {
+        String queue = "docs";
+        String worker = api.worker(UUID.randomUUID(), queue, 1);
+        api.execute("update task.work_orders set status = 'failed' where queue_name = 'docs' and status = 'pending'");
+        String taskId = create(owner, task(queue, "autonomous"));
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            int expected = attempt;
+            Eventually.await(Duration.ofSeconds(10), "attempt " + attempt + " available", () -> {
+                List<Map<String, Object>> claimed = api.claim(worker, List.of(queue), 1, 1);
+                if (claimed.isEmpty()) {
+                    return false;
+                }
+                assertEquals(expected, claimed.get(0).get("attempt"));
+                as(worker).body(Map.of("error", "tests failed")).post("/api/work-orders/" + claimed.get(0).get("id")
+                        + "/fail").then().statusCode(200);
+                return true;
+            });
+            assertEquals(attempt <= 3 ? "queued" : "failed", status(owner, taskId));
+        }
+        assertEquals(1, api.count("select count(*) from task.work_orders where task_id = '" + taskId
+                + "' and status = 'failed' and retry_count = 3 and error_message = 'tests failed'"));
+        assertEquals(1, api.count("select count(*) from task.outbox where event_type = 'work_order.dead_lettered'"
+                + " and envelope->'data'->>'taskId' = '" + taskId + "'"));
+    }
+
+    @Test
+    void aNonRetryableFailureFailsTheTaskAtOnce() {
+        String worker = api.worker(UUID.randomUUID(), "review", 1);
+        api.execute("update task.work_orders set status = 'failed' where queue_name = 'review' and status = 'pending'");
+        String taskId = create(owner, task("review", "autonomous"));
+        String id = (String) api.claim(worker, List.of("review"), 1, 0).get(0).get("id");
+        as(worker).body(Map.of("error", "repository not found", "retryable", false))
+                .post("/api/work-orders/" + id + "/fail").then().statusCode(200).body("status", is("failed"));
+        assertEquals("failed", status(owner, taskId));
+    }
+}
