@@ -27,6 +27,9 @@ CREATE TABLE tasks (
     permission_level  varchar(20)   NOT NULL
                       CHECK (permission_level IN ('autonomous', 'supervised', 'human_required')),
     priority          varchar(10)   NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'critical')),
+    -- sorts by priority: low 0 ... critical 3
+    priority_rank     smallint      GENERATED ALWAYS AS (CASE priority WHEN 'critical' THEN 3 WHEN 'high' THEN 2
+                                                         WHEN 'normal' THEN 1 ELSE 0 END) STORED,
     status            varchar(20)   NOT NULL DEFAULT 'pending'
                       CHECK (status IN ('pending', 'queued', 'in_progress', 'blocked', 'completed', 'failed', 'cancelled')),
     repository_url    varchar(500),

@@ -49,6 +49,10 @@ public class Task {
     @Enumerated(EnumType.STRING)
     public Priority priority;
 
+    /** Computed by the database from {@link #priority}, for sorting. */
+    @Column(name = "priority_rank", insertable = false, updatable = false)
+    public Short priorityRank;
+
     @Enumerated(EnumType.STRING)
     public TaskStatus status;
 

@@ -32,7 +32,7 @@ import io.smallrye.mutiny.Uni;
 public class TaskService {
 
     static final Map<String, String> SORTABLE = Map.of("createdAt", "createdAt", "updatedAt", "updatedAt",
-            "priority", "priority", "status", "status", "title", "lower(title)");
+            "priority", "priorityRank", "status", "status", "title", "lower(title)");
 
     private final TaskRepository tasks;
     private final TaskDependencyRepository dependencies;

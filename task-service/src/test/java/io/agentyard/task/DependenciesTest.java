@@ -1,0 +1,103 @@
+package io.agentyard.task;
+
+import static io.agentyard.task.TaskApi.PROBLEM;
+import static io.agentyard.task.TaskApi.as;
+import static io.agentyard.task.TaskApi.create;
+import static io.agentyard.task.TaskApi.status;
+import static io.agentyard.task.TaskApi.task;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Dependencies: blocked tasks wait, completing the blocker dispatches them, cycles are refused. */
+@QuarkusTest
+@QuarkusTestResource(FreshDatabaseResource.class)
+class DependenciesTest {
+
+    @Inject
+    TaskApi api;
+
+    final String owner = TestTokens.developer(UUID.randomUUID());
+
+    void depend(String taskId, String dependsOn, int status) {
+        as(owner).body(Map.of("dependsOn", dependsOn, "type", "blocks")).post("/api/tasks/" + taskId + "/dependencies")
+                .then().statusCode(status);
+    }
+
+    @Test
+    void aBlockedTaskIsDispatchedWhenItsLastBlockerCompletes() {
+        String worker = api.worker(UUID.randomUUID(), "refactor", 5);
+        api.execute("update task.work_orders set status = 'failed' where queue_name = 'refactor' and status = 'pending'");
+        String first = create(owner, task("refactor", "autonomous"));
+        String second = create(owner, task("refactor", "autonomous"));
+        Map<String, Object> body = task("refactor", "autonomous");
+        body.put("dependsOn", List.of(Map.of("taskId", first), Map.of("taskId", second, "type", "blocks")));
+        String blocked = create(owner, body);
+        assertEquals("pending", status(owner, blocked));
+
+        List<Map<String, Object>> claimed = api.claim(worker, List.of("refactor"), 5, 0);
+        assertEquals(2, claimed.size(), "only the two blockers are on the queue");
+        as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + claimed.get(0).get("id") + "/complete")
+                .then().statusCode(200);
+        assertEquals("pending", status(owner, blocked));
+        as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + claimed.get(1).get("id") + "/complete")
+                .then().statusCode(200);
+        assertEquals("queued", status(owner, blocked));
+        assertEquals(blocked, api.claim(worker, List.of("refactor"), 5, 0).get(0).get("taskId"));
+    }
+
+    @Test
+    void aCycleOfBlocksIsRefusedAndNamed() {
+        String a = create(owner, task("docs", "human_required"));
+        String b = create(owner, task("docs", "human_required"));
+        String c = create(owner, task("docs", "human_required"));
+        depend(b, a, 201);
+        depend(c, b, 201);
+        as(owner).body(Map.of("dependsOn", c)).post("/api/tasks/" + a + "/dependencies")
+                .then().statusCode(409).contentType(PROBLEM)
+                .body("detail", containsString("would close the cycle " + a + " -> " + c + " -> " + b + " -> " + a));
+        as(owner).body(Map.of("dependsOn", c, "type", "related")).post("/api/tasks/" + a + "/dependencies")
+                .then().statusCode(201).body("type", is("related"));
+        as(owner).get("/api/tasks/" + b + "/dependencies").then().statusCode(200).body("size()", is(2));
+    }
+
+    @Test
+    void selfDuplicateAndLateDependenciesAreRefused() {
+        String a = create(owner, task("docs", "human_required"));
+        String b = create(owner, task("docs", "human_required"));
+        as(owner).body(Map.of("dependsOn", a)).post("/api/tasks/" + a + "/dependencies").then().statusCode(400)
+                .body("errors[0].field", is("dependsOn"));
+        depend(b, a, 201);
+        depend(b, a, 409);
+        String queued = create(owner, task("docs", "autonomous"));
+        depend(queued, a, 409);
+        depend(a, UUID.randomUUID().toString(), 404);
+        String strangers = create(TestTokens.developer(UUID.randomUUID()), task("docs", "human_required"));
+        depend(a, strangers, 404);
+    }
+
+    @Test
+    void removingTheLastBlockerDispatches() {
+        String blocker = create(owner, task("test", "human_required"));
+        Map<String, Object> body = task("test", "autonomous");
+        body.put("dependsOn", List.of(Map.of("taskId", blocker)));
+        String waiting = create(owner, body);
+        assertEquals("pending", status(owner, waiting));
+        as(owner).delete("/api/tasks/" + waiting + "/dependencies/" + blocker).then().statusCode(204);
+        assertEquals("queued", status(owner, waiting));
+        as(owner).delete("/api/tasks/" + waiting + "/dependencies/" + blocker).then().statusCode(404);
+    }
+}

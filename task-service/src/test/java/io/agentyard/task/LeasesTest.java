@@ -1,0 +1,151 @@
+package io.agentyard.task;
+
+import static io.agentyard.task.TaskApi.as;
+import static io.agentyard.task.TaskApi.create;
+import static io.agentyard.task.TaskApi.status;
+import static io.agentyard.task.TaskApi.task;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import io.agentyard.shared.events.AgentEvents;
+import io.agentyard.shared.events.EventEnvelope;
+import io.agentyard.shared.events.EventJson;
+import io.agentyard.shared.events.EventsConfig;
+import io.agentyard.shared.events.Uuids;
+import io.agentyard.shared.testing.Eventually;
+import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.TestTokens;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Leases: a killed claimer's order comes back; worker.offline ends leases; no order goes to two claimers. */
+@QuarkusTest
+@QuarkusTestResource(FreshDatabaseResource.class)
+class LeasesTest {
+
+    @Inject
+    TaskApi api;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    EventsConfig events;
+
+    final String owner = TestTokens.developer(UUID.randomUUID());
+
+    @Test
+    void aKilledClaimersOrderComesBackAfterItsLease() {
+        api.execute("update task.work_orders set status = 'failed' where queue_name = 'test' and status = 'pending'");
+        String taskId = create(owner, task("test", "autonomous"));
+        api.execute("update task.work_orders set timeout_seconds = 1 where task_id = '" + taskId + "'");
+        String crashed = api.worker(UUID.randomUUID(), "test", 1);
+        Map<String, Object> first = api.claim(crashed, List.of("test"), 1, 0).get(0);
+        // the claimer dies: no heartbeat, no completion
+
+        String survivor = api.worker(UUID.randomUUID(), "test", 1);
+        List<Map<String, Object>> again = new ArrayList<>();
+        Eventually.await(Duration.ofSeconds(15), "the order back on the queue and claimed again", () -> {
+            again.addAll(api.claim(survivor, List.of("test"), 1, 1));
+            return !again.isEmpty();
+        });
+        assertEquals(first.get("id"), again.get(0).get("id"));
+        assertEquals(2, again.get(0).get("attempt"));
+        assertEquals(1, api.count("select count(*) from task.worker_assignments where execution_id = '"
+                + first.get("executionId") + "' and status = 'timeout'"));
+        as(crashed).body(Map.of("exitCode", 0)).post("/api/work-orders/" + first.get("id") + "/complete")
+                .then().statusCode(403);
+        as(survivor).body(Map.of("exitCode", 0)).post("/api/work-orders/" + first.get("id") + "/complete")
+                .then().statusCode(200);
+        assertEquals("completed", status(owner, taskId));
+    }
+
+    @Test
+    void aWorkerGoingOfflineLosesItsLeasesAtOnce() {
+        api.execute("update task.work_orders set status = 'failed' where queue_name = 'docs' and status = 'pending'");
+        String taskId = create(owner, task("docs", "autonomous"));
+        UUID workerId = UUID.randomUUID();
+        String worker = api.worker(workerId, "docs", 1);
+        String orderId = (String) api.claim(worker, List.of("docs"), 1, 0).get(0).get("id");
+
+        EventEnvelope offline = new EventEnvelope(Uuids.timeOrdered(), AgentEvents.WORKER_OFFLINE, AgentEvents.SOURCE,
+                workerId.toString(), Instant.now(), 1, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                JsonNodeFactory.instance.objectNode().put("workerId", workerId.toString()));
+        redis.stream(String.class).xadd(events.streamOf(AgentEvents.SOURCE),
+                Map.of("type", offline.type(), "envelope", EventJson.write(offline)));
+
+        Eventually.await(Duration.ofSeconds(10), "the lease ended", () -> api.count(
+                "select count(*) from task.work_orders where id = '" + orderId + "' and status = 'pending'"
+                        + " and retry_count = 1") == 1);
+        assertEquals("queued", status(owner, taskId));
+        assertEquals(1, api.count("select count(*) from task.workers where id = '" + workerId
+                + "' and status = 'offline'"));
+        as(worker).post("/api/work-orders/" + orderId + "/heartbeat").then().statusCode(409);
+    }
+
+    @Test
+    void thirtyTwoConcurrentClaimersOverTwoThousandOrdersNeverShareOne() throws Exception {
+        String queue = "feature";
+        api.execute("update task.work_orders set status = 'failed' where queue_name = 'feature' and status = 'pending'");
+        int orders = 2000;
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<?>> filing = new ArrayList<>();
+            for (int i = 0; i < orders; i++) {
+                filing.add(pool.submit(() -> create(owner, task(queue, "autonomous"))));
+            }
+            for (Future<?> f : filing) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            List<String> claimedIds = Collections.synchronizedList(new ArrayList<>());
+            Set<String> executions = ConcurrentHashMap.newKeySet();
+            List<Future<?>> claimers = new ArrayList<>();
+            for (int c = 0; c < 32; c++) {
+                String worker = api.worker(UUID.randomUUID(), queue, 10);
+                claimers.add(pool.submit(() -> {
+                    int emptyInARow = 0;
+                    while (emptyInARow < 3) {
+                        List<Map<String, Object>> batch = api.claim(worker, List.of(queue), 5, 0);
+                        emptyInARow = batch.isEmpty() ? emptyInARow + 1 : 0;
+                        for (Map<String, Object> order : batch) {
+                            claimedIds.add((String) order.get("id"));
+                            executions.add((String) order.get("executionId"));
+                            as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + order.get("id")
+                                    + "/complete").then().statusCode(200);
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : claimers) {
+                f.get(240, TimeUnit.SECONDS);
+            }
+            assertEquals(orders, claimedIds.size(), "every order claimed once");
+            assertEquals(orders, Set.copyOf(claimedIds).size(), "no order claimed twice");
+            assertEquals(orders, executions.size());
+            assertEquals(0, api.count("select count(*) from task.work_orders where queue_name = 'feature'"
+                    + " and status in ('pending', 'claimed')"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
