@@ -1,7 +1,6 @@
 package io.agentyard.task.dispatch;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,21 +13,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WorkOrderRepository implements PanacheRepositoryBase<WorkOrder, UUID> {
 
-    /**
-     * Up to {@code limit} available orders of the queues, highest priority then oldest first,
-     * locked for this transaction. Rows other claimers hold are skipped, so no order is ever
-     * handed to two workers. (Native: Panache's reactive queries cannot ask for SKIP LOCKED.)
-     */
-    public Uni<List<WorkOrder>> lockAvailable(Collection<String> queues, int limit) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        select * from {h-schema}work_orders
-                        where status = 'pending' and queue_name in (?1) and available_at <= now()
-                        order by priority desc, available_at, enqueued_at
-                        limit ?2
-                        for update skip locked""", WorkOrder.class)
-                .setParameter(1, queues).setParameter(2, limit).getResultList());
-    }
-
     /** Claimed orders whose lease has run out, locked; other reapers' rows are skipped. */
     public Uni<List<WorkOrder>> lockExpired(Instant now, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -37,10 +21,6 @@ public class WorkOrderRepository implements PanacheRepositoryBase<WorkOrder, UUI
                         order by expires_at limit ?2
                         for update skip locked""", WorkOrder.class)
                 .setParameter(1, now).setParameter(2, limit).getResultList());
-    }
-
-    public Uni<Long> heldBy(UUID workerId) {
-        return count("claimedBy = ?1 and status = ?2", workerId, WorkOrder.Status.claimed);
     }
 
     public Uni<List<WorkOrder>> claimedBy(UUID workerId) {

@@ -4,15 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.events.TaskEvents;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
@@ -21,9 +19,12 @@ import io.agentyard.task.config.TaskServiceConfig;
 import io.agentyard.task.task.Task;
 import io.agentyard.task.task.TaskRepository;
 import io.agentyard.task.task.TaskStatus;
-import io.agentyard.task.worker.KnownWorkerRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The worker's side of dispatch: claim (a lease), heartbeat, complete, fail; and what happens when
@@ -35,22 +36,23 @@ public class WorkOrderService {
 
     private final WorkOrderRepository workOrders;
     private final WorkerAssignmentRepository assignments;
-    private final KnownWorkerRepository workers;
     private final TaskRepository tasks;
     private final Dispatcher dispatcher;
     private final ClaimWaiters waiters;
     private final TaskServiceConfig config;
+    private final Pool pool;
+    private final Outbox outbox;
 
-    WorkOrderService(WorkOrderRepository workOrders, WorkerAssignmentRepository assignments,
-                     KnownWorkerRepository workers, TaskRepository tasks, Dispatcher dispatcher, ClaimWaiters waiters,
-                     TaskServiceConfig config) {
+    WorkOrderService(WorkOrderRepository workOrders, WorkerAssignmentRepository assignments, TaskRepository tasks,
+                     Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool, Outbox outbox) {
         this.workOrders = workOrders;
         this.assignments = assignments;
-        this.workers = workers;
         this.tasks = tasks;
         this.dispatcher = dispatcher;
         this.waiters = waiters;
         this.config = config;
+        this.pool = pool;
+        this.outbox = outbox;
     }
 
     /**
@@ -67,7 +69,7 @@ public class WorkOrderService {
 
     private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(UUID workerId, List<String> queues, int max,
                                                               Instant deadline) {
-        return dispatcher.transaction(() -> claimNow(workerId, queues, max)).chain(claimed -> {
+        return pool.withTransaction(connection -> claimNow(connection, workerId, queues, max)).chain(claimed -> {
             Duration left = Duration.between(Instant.now(), deadline);
             if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
                 return Uni.createFrom().item(claimed);
@@ -77,54 +79,82 @@ public class WorkOrderService {
         });
     }
 
-    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimNow(UUID workerId, List<String> queues, int max) {
-        // Locking the worker's row serialises its claims, so its slot count cannot be overrun.
-        return workers.findById(workerId, LockModeType.PESSIMISTIC_WRITE).chain(worker -> {
-            if (worker == null) {
-                throw ProblemException.forbidden("worker " + workerId + " is not registered (agent-service)");
-            }
-            return workOrders.heldBy(workerId).chain(held -> {
-                int slots = (int) Math.min(max, worker.maxConcurrentTasks - held);
-                return slots <= 0 ? Uni.createFrom().item(List.<WorkOrder>of())
-                        : workOrders.lockAvailable(queues, slots);
-            });
-        }).chain(orders -> orders.isEmpty() ? Uni.createFrom().item(List.of()) : start(workerId, orders));
+    /**
+     * The claim is the hot path, so it talks SQL directly in three round trips: lock the worker's
+     * row (serialising its claims, so its free slots cannot be overrun) and count them; lease the
+     * orders and start their tasks in one statement; record the events in one batch.
+     */
+    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimNow(SqlConnection connection, UUID workerId,
+                                                          List<String> queues, int max) {
+        return connection.preparedQuery("""
+                        select w.max_concurrent_tasks - (select count(*) from task.work_orders o
+                                                         where o.claimed_by = w.id and o.status = 'claimed')
+                        from task.workers w where w.id = $1 for update""")
+                .execute(Tuple.of(workerId))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.forbidden("worker " + workerId + " is not registered (agent-service)");
+                    }
+                    long slots = Math.min(max, rows.iterator().next().getLong(0));
+                    return slots <= 0 ? Uni.createFrom().item(List.<Row>of())
+                            : connection.preparedQuery(CLAIM).execute(Tuple.of(workerId, queues.toArray(String[]::new),
+                                    slots)).map(claimed -> {
+                                        List<Row> list = new ArrayList<>();
+                                        claimed.forEach(list::add);
+                                        return list;
+                                    });
+                })
+                .chain(claimed -> {
+                    List<Outbox.Event> events = new ArrayList<>();
+                    List<WorkOrderDtos.ClaimedOrder> orders = new ArrayList<>();
+                    for (Row row : claimed) {
+                        WorkOrderDtos.ClaimedOrder order = new WorkOrderDtos.ClaimedOrder(row.getUUID("id"),
+                                row.getUUID("task_id"), row.getString("queue_name"), row.getShort("priority"),
+                                row.getJsonObject("payload").getMap(), row.getUUID("execution_id"),
+                                row.getInteger("retry_count") + 1, row.getOffsetDateTime("expires_at").toInstant());
+                        orders.add(order);
+                        // the same events Dispatcher.changeStatus and recordOrder write on the Hibernate path
+                        events.add(new Outbox.Event(TaskEvents.TASK_STATUS_CHANGED, order.taskId(),
+                                new TaskEvents.TaskStatusChanged(order.taskId(), TaskStatus.queued.name(),
+                                        TaskStatus.in_progress.name(), workerId)));
+                        events.add(new Outbox.Event(TaskEvents.WORK_ORDER_CLAIMED, order.id(),
+                                new TaskEvents.WorkOrderChanged(order.id(), order.taskId(), order.queue(),
+                                        WorkOrder.Status.claimed.name(), order.attempt(), workerId, order.executionId(),
+                                        order.leaseExpiresAt(), null)));
+                    }
+                    return outbox.record(connection, events).replaceWith(orders);
+                });
     }
 
-    /** Leases the locked orders to the worker and puts their tasks in progress. */
-    private Uni<List<WorkOrderDtos.ClaimedOrder>> start(UUID workerId, List<WorkOrder> orders) {
-        Instant now = Instant.now();
-        List<WorkerAssignment> started = new ArrayList<>();
-        for (WorkOrder order : orders) {
-            order.status = WorkOrder.Status.claimed;
-            order.claimedBy = workerId;
-            order.claimedAt = now;
-            order.expiresAt = now.plusSeconds(order.timeoutSeconds);
-            order.executionId = UUID.randomUUID();
-            WorkerAssignment assignment = new WorkerAssignment();
-            assignment.id = UUID.randomUUID();
-            assignment.workerId = workerId;
-            assignment.workOrderId = order.id;
-            assignment.executionId = order.executionId;
-            assignment.status = WorkerAssignment.Status.active;
-            assignment.assignedAt = now;
-            started.add(assignment);
-        }
-        return assignments.persist(started)
-                .chain(() -> tasks.list("id in ?1", orders.stream().map(o -> o.taskId).toList()))
-                .chain(list -> {
-                    Map<UUID, Task> byId = list.stream().collect(Collectors.toMap(t -> t.id, Function.identity()));
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (WorkOrder order : orders) {
-                        Task task = byId.get(order.taskId);
-                        task.assignedTo = workerId;
-                        chain = chain.chain(() -> dispatcher.changeStatus(task, TaskStatus.in_progress))
-                                .chain(() -> dispatcher.recordOrder(TaskEvents.WORK_ORDER_CLAIMED, order));
-                    }
-                    return chain;
-                })
-                .map(done -> orders.stream().map(WorkOrderDtos.ClaimedOrder::from).toList());
-    }
+    /**
+     * Leases up to $3 available orders of the queues $2 to worker $1, highest priority then oldest
+     * first, skipping rows other claimers hold (so no order is ever handed to two workers);
+     * creates their assignments and puts their tasks in progress.
+     */
+    private static final String CLAIM = """
+            with picked as (
+                select id from task.work_orders
+                where status = 'pending' and queue_name = any($2) and available_at <= now()
+                order by priority desc, available_at, enqueued_at
+                limit $3
+                for update skip locked
+            ), claimed as (
+                update task.work_orders o
+                set status = 'claimed', claimed_by = $1, claimed_at = now(),
+                    expires_at = now() + o.timeout_seconds * interval '1 second', execution_id = gen_random_uuid()
+                from picked where o.id = picked.id
+                returning o.id, o.task_id, o.queue_name, o.priority, o.payload, o.execution_id, o.retry_count,
+                          o.expires_at, o.enqueued_at, o.available_at
+            ), assigned as (
+                insert into task.worker_assignments (id, worker_id, work_order_id, execution_id, status, assigned_at)
+                select gen_random_uuid(), $1, id, execution_id, 'active', now() from claimed
+            ), started as (
+                update task.tasks t
+                set status = 'in_progress', assigned_to = $1, started_at = coalesce(t.started_at, now()),
+                    updated_at = now()
+                from claimed where t.id = claimed.task_id
+            )
+            select * from claimed order by priority desc, available_at, enqueued_at""";
 
     /** Extends the lease by the order's timeout. */
     public Uni<WorkOrderDtos.WorkOrderResponse> heartbeat(Caller caller, UUID id) {
