@@ -8,8 +8,6 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +17,14 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
 import io.agentyard.shared.testing.TestTokens;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * /api/workers: admins register, workers heartbeat for themselves, the reaper marks silent workers
- * offline (the test profile's heartbeat timeout is 3 s), and task-service asks who is eligible.
+ * /api/workers: admins register, workers heartbeat for themselves, and task-service asks who is
+ * eligible. (The reaper has its own test, with a short heartbeat timeout.)
  */
 @QuarkusTest
 @QuarkusTestResource(FreshDatabaseResource.class)
@@ -37,18 +33,14 @@ class WorkersTest {
     final String admin = TestTokens.admin();
 
     @Inject
-    AgroalDataSource database;
+    WorkerApi workers;
 
     String register(String type, int slots, List<Map<String, Object>> capabilities) {
-        return as(admin).body(Map.of("name", "worker-" + UUID.randomUUID().toString().substring(0, 8),
-                        "workerType", type, "version", "1.2.3", "maxConcurrentTasks", slots,
-                        "capabilities", capabilities))
-                .post("/api/workers").then().statusCode(201).extract().path("id");
+        return workers.register(type, slots, capabilities);
     }
 
     void heartbeat(String id, String status, int load) {
-        as(TestTokens.worker(UUID.fromString(id))).body(Map.of("status", status, "currentLoad", load))
-                .post("/api/workers/" + id + "/heartbeat").then().statusCode(200);
+        workers.heartbeat(id, status, load);
     }
 
     @Test
@@ -104,20 +96,6 @@ class WorkersTest {
     }
 
     @Test
-    void theReaperMarksSilentWorkersOfflineOnce() {
-        String id = register("test", 1, List.of());
-        heartbeat(id, "idle", 0);
-        as(admin).get("/api/workers/" + id).then().body("status", is("idle"));
-        Eventually.await(Duration.ofSeconds(15), "the silent worker offline", () ->
-                "offline".equals(as(admin).get("/api/workers/" + id).then().extract().path("status")));
-        Eventually.await(Duration.ofSeconds(5), "worker.offline recorded", () -> outboxTypes(id).contains("worker.offline"));
-        sleep(500);
-        assertEquals(1, outboxTypes(id).stream().filter("worker.offline"::equals).count());
-        heartbeat(id, "idle", 0);
-        as(admin).get("/api/workers/" + id).then().body("status", is("idle"));
-    }
-
-    @Test
     void eligibleWorkersMatchTypeCapabilityLevelsAndFreeSlots() {
         String expert = register("review", 2, List.of(Map.of("name", "java", "level", "expert"),
                 Map.of("name", "sql", "level", "beginner")));
@@ -163,28 +141,7 @@ class WorkersTest {
                 .post("/api/workers/" + id + "/heartbeat").then().statusCode(404);
     }
 
-    private List<String> outboxTypes(String subject) {
-        try (var connection = database.getConnection();
-             var statement = connection.prepareStatement(
-                     "select event_type from agent.outbox where subject_id = ? order by seq")) {
-            statement.setString(1, subject);
-            try (var rows = statement.executeQuery()) {
-                List<String> types = new ArrayList<>();
-                while (rows.next()) {
-                    types.add(rows.getString(1));
-                }
-                return types;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    List<String> outboxTypes(String subject) {
+        return workers.outboxTypes(subject);
     }
 }

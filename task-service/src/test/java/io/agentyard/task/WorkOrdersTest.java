@@ -130,22 +130,20 @@ class WorkOrdersTest {
     void aWaitingClaimIsWokenPromptlyWhenWorkArrives() throws Exception {
         String queue = "feature";
         String worker = api.worker(UUID.randomUUID(), queue, 1);
-        api.claim(worker, List.of(queue), 1, 0); // drain leftovers of other tests
-        long[] took = new long[1];
+        api.execute("update task.work_orders set status = 'failed' where queue_name = 'feature' and status = 'pending'");
+        long[] claimedAt = new long[1];
         Thread claimer = new Thread(() -> {
-            long start = System.nanoTime();
-            List<Map<String, Object>> claimed = api.claim(worker, List.of(queue), 1, 10);
-            took[0] = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(1, claimed.size());
+            assertEquals(1, api.claim(worker, List.of(queue), 1, 20).size());
+            claimedAt[0] = System.nanoTime();
         });
         claimer.start();
-        Thread.sleep(300);
-        long created = System.nanoTime();
+        Thread.sleep(500);
         create(owner, task(queue, "autonomous"));
-        claimer.join(10_000);
-        long afterCreate = took[0] - 300;
-        assertTrue(took[0] > 250 && afterCreate < 700,
-                "woken " + afterCreate + " ms after the task was filed (poll interval is 1000 ms)");
+        long filedAt = System.nanoTime();
+        claimer.join(20_000);
+        long afterFiling = (claimedAt[0] - filedAt) / 1_000_000;
+        // The test profile polls every 5 s: only a wake-up explains a claim this soon.
+        assertTrue(claimedAt[0] > 0 && afterFiling < 2500, "claimed " + afterFiling + " ms after the task was filed");
     }
 
     @Test
