@@ -3,14 +3,11 @@ package io.agentyard.agent.worker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
 import io.agentyard.agent.config.AgentServiceConfig;
-import io.agentyard.shared.reactive.SafeContext;
+import io.agentyard.shared.reactive.Periodic;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -21,13 +18,12 @@ import io.vertx.mutiny.core.Vertx;
 @ApplicationScoped
 public class WorkerReaper {
 
-    private static final Logger LOG = Logger.getLogger(WorkerReaper.class);
     private static final int BATCH = 100;
 
     private final WorkerService workers;
     private final Vertx vertx;
     private final AgentServiceConfig config;
-    private long timer = -1;
+    private Periodic rounds;
 
     WorkerReaper(WorkerService workers, Vertx vertx, AgentServiceConfig config) {
         this.workers = workers;
@@ -36,23 +32,13 @@ public class WorkerReaper {
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(config.reaperInterval().toMillis(), id -> reap().subscribe().with(
-                count -> {
-                    if (count > 0) {
-                        LOG.infof("Marked %d silent worker(s) offline", count);
-                    }
-                },
-                failure -> LOG.warnf("Worker reaper round failed: %s", failure.getMessage())));
+        rounds = Periodic.every(vertx, config.reaperInterval(), "Silent workers marked offline",
+                () -> Panache.withTransaction(() -> workers.reapSilent(BATCH)));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (rounds != null) {
+            rounds.close();
         }
-    }
-
-    /** One round; returns how many workers went offline. */
-    public Uni<Integer> reap() {
-        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> workers.reapSilent(BATCH)));
     }
 }

@@ -3,13 +3,10 @@ package io.agentyard.task.dispatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
-import io.agentyard.shared.reactive.SafeContext;
+import io.agentyard.shared.reactive.Periodic;
 import io.agentyard.task.config.TaskServiceConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -19,14 +16,13 @@ import io.vertx.mutiny.core.Vertx;
 @ApplicationScoped
 public class LeaseReaper {
 
-    private static final Logger LOG = Logger.getLogger(LeaseReaper.class);
     private static final int BATCH = 200;
 
     private final WorkOrderService workOrders;
     private final Dispatcher dispatcher;
     private final Vertx vertx;
     private final TaskServiceConfig config;
-    private long timer = -1;
+    private Periodic rounds;
 
     LeaseReaper(WorkOrderService workOrders, Dispatcher dispatcher, Vertx vertx, TaskServiceConfig config) {
         this.workOrders = workOrders;
@@ -36,23 +32,13 @@ public class LeaseReaper {
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(config.reaperInterval().toMillis(), id -> reap().subscribe().with(
-                count -> {
-                    if (count > 0) {
-                        LOG.infof("Expired %d work-order lease(s)", count);
-                    }
-                },
-                failure -> LOG.warnf("Lease reaper round failed: %s", failure.getMessage())));
+        rounds = Periodic.every(vertx, config.reaperInterval(), "Work-order leases expired",
+                () -> dispatcher.transaction(() -> workOrders.expireLeases(BATCH)));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (rounds != null) {
+            rounds.close();
         }
-    }
-
-    /** One round; returns how many leases expired. */
-    public Uni<Integer> reap() {
-        return SafeContext.run(vertx, () -> dispatcher.transaction(() -> workOrders.expireLeases(BATCH)));
     }
 }
