@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# Agentyard work-order dispatch benchmark: Agentyard (task-service over HTTP) against pg-boss,
+# BullMQ and raw PostgreSQL (pgbench), same N and concurrency, same machine, one run.
+#
+#   bash bench/run.sh [N=2000] [W=16]
+#
+# Environment (all optional):
+#   BENCH_WARMUP=200        untimed warm-up orders per phase (Agentyard, pg-boss, BullMQ)
+#   BENCH_TIMEOUT_S=300     bound of each drain / pgbench run
+#   BENCH_SKIP_BUILD=1      use the task-service jar already in task-service/target
+#   TASK_SERVICE_JAR=path   run this quarkus-run.jar (of a quarkus-app layout) instead; implies no build
+#   BENCH_SKIP_AGENTYARD=1  run the references only
+#   BENCH_JAVA_OPTS=...     extra JVM options for task-service
+#   PGHOST/PGPORT/PGUSER    PostgreSQL (default 127.0.0.1:5432, postgres); REDIS_URL (redis://127.0.0.1:6379)
+#
+# Writes bench/results/latest.md and bench/results/<UTC stamp>.json. Everything it creates
+# (task-service process, databases bench_<run>_*, Redis keys bench:<run>:*) is removed on exit.
+set -Eeuo pipefail
+shopt -s inherit_errexit
+
+N=${1:-2000}
+W=${2:-16}
+[[ $N =~ ^[0-9]+$ && $W =~ ^[0-9]+$ && $N -ge 1 && $W -ge 1 ]] || { echo "usage: bash bench/run.sh [N] [W]" >&2; exit 2; }
+WARMUP=${BENCH_WARMUP:-200}
+TIMEOUT_S=${BENCH_TIMEOUT_S:-300}
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+NODE_DIR=$BENCH_DIR/node
+RESULTS=$BENCH_DIR/results
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+PG_URL="postgres://$PGUSER@$PGHOST:$PGPORT"
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RUN_ID="${STAMP,,}_$$"                 # lower case: it names databases
+DB_TASK="bench_${RUN_ID}_task"
+DB_PGBENCH="bench_${RUN_ID}_pgbench"
+DB_PGBOSS="bench_${RUN_ID}_pgboss"
+REDIS_PREFIX="bench:${RUN_ID}:"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/agentyard-bench.XXXXXX")
+SERVICE_PID=""
+PART_PID=""
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+redis() { redis-cli -u "$REDIS_URL" "$@"; }
+
+# The service is started inside a part's subshell: its pid is kept in a file for the cleanup.
+stop_service() {
+  [[ -n $SERVICE_PID ]] || SERVICE_PID=$(cat "$WORK/service.pid" 2>/dev/null || true)
+  [[ -n $SERVICE_PID ]] || return 0
+  if kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$SERVICE_PID" 2>/dev/null || true
+  fi
+  wait "$SERVICE_PID" 2>/dev/null || true
+  SERVICE_PID=""
+  rm -f "$WORK/service.pid"
+}
+
+# Ends a process and its descendants, by pid (children first).
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  trap - EXIT INT TERM
+  if [[ -n $PART_PID ]] && kill -0 "$PART_PID" 2>/dev/null; then
+    log "interrupted: stopping the running part"
+    kill_tree "$PART_PID"
+    wait "$PART_PID" 2>/dev/null
+  fi
+  stop_service
+  for db in "$DB_TASK" "$DB_PGBENCH" "$DB_PGBOSS"; do
+    dropdb --if-exists --force "$db" 2>/dev/null || log "could not drop database $db"
+  done
+  redis --scan --pattern "${REDIS_PREFIX}*" | head -n 100000 | xargs -r -d '\n' -n 200 redis-cli -u "$REDIS_URL" del >/dev/null
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs one part in a subshell (errexit on: the first failing command ends the part); on failure
+# records "failed: <reason>" for the report and carries on with the next part. The subshell runs
+# in the background so that INT/TERM interrupt `wait` at once and the cleanup can stop it.
+run_part() {
+  local name=$1 rc; shift
+  log "== $name"
+  set +e
+  ( set -e; "$@" ) &
+  PART_PID=$!
+  wait "$PART_PID"
+  rc=$?
+  PART_PID=""
+  set -e
+  if [[ $rc -eq 0 ]]; then
+    log "== $name done"
+  else
+    [[ -s $WORK/$name.status ]] || echo "failed (exit $rc)" > "$WORK/$name.status"
+    log "== $name FAILED: $(head -n 1 "$WORK/$name.status")"
+    FAILED=1
+  fi
+}
+fail() { echo "failed: $2" > "$WORK/$1.status"; log "$2"; return 1; }
+
+# Runs a driver (stdout is also written to its --out file); its log goes to stderr and to
+# $WORK/<part>.err, whose "FAILED:" line becomes the part's status when it fails.
+run_node() {
+  local part=$1; shift
+  node "$@" 2>&1 >/dev/null | tee "$WORK/$part.err" >&2 \
+    || fail "$part" "$(grep -m1 'FAILED:' "$WORK/$part.err" | sed 's/.*FAILED: //' || true)"
+}
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+# ---------------------------------------------------------------------------------------------
+part_agentyard() {
+  if [[ ${BENCH_SKIP_BUILD:-0} != 1 && -z ${TASK_SERVICE_JAR:-} ]]; then
+    log "building task-service"
+    (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl task-service -am) > "$WORK/build.log" 2>&1 \
+      || { tail -n 30 "$WORK/build.log" >&2; fail agentyard "task-service build failed"; }
+  fi
+  local jar=${TASK_SERVICE_JAR:-$ROOT/task-service/target/quarkus-app/quarkus-run.jar}
+  [[ -f $jar ]] || fail agentyard "no $jar"
+
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private.pem" 2>/dev/null
+  openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
+  createdb "$DB_TASK"
+
+  local port; port=$(free_port)
+  log "starting task-service on port $port (database $DB_TASK, Redis prefix $REDIS_PREFIX)"
+  # shellcheck disable=SC2086
+  QUARKUS_HTTP_HOST=127.0.0.1 \
+  QUARKUS_HTTP_PORT=$port \
+  AGENTYARD_DB_URL="postgresql://$PGHOST:$PGPORT/$DB_TASK" \
+  AGENTYARD_DB_USER="$PGUSER" \
+  AGENTYARD_JWKS_URL="file:$WORK/public.pem" \
+  AGENTYARD_EVENTS_KEY_PREFIX="$REDIS_PREFIX" \
+  AGENTYARD_REDIS_URL="$REDIS_URL" \
+    java ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$WORK/service.log" 2>&1 &
+  SERVICE_PID=$!
+  echo "$SERVICE_PID" > "$WORK/service.pid"
+
+  local ready=0
+  for _ in $(seq 1 240); do   # up to 120 s
+    kill -0 "$SERVICE_PID" 2>/dev/null || { tail -n 30 "$WORK/service.log" >&2; fail agentyard "task-service exited during start-up"; }
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready") == 200 ]]; then ready=1; break; fi
+    sleep 0.5
+  done
+  [[ $ready == 1 ]] || fail agentyard "task-service not ready within 120 s"
+  log "task-service ready"
+
+  psql -q -d postgres -c CHECKPOINT
+  run_node agentyard "$NODE_DIR/agentyard.mjs" --base "http://127.0.0.1:$port" --db "$PG_URL/$DB_TASK" \
+    --key "$WORK/private.pem" --n "$N" --w "$W" --warmup "$WARMUP" --timeout-s "$TIMEOUT_S" --service-pid "$SERVICE_PID" \
+    --out "$WORK/agentyard.json"
+  if grep -qE ' (ERROR|SEVERE) ' "$WORK/service.log"; then
+    log "task-service logged errors during the run:"; grep -E ' (ERROR|SEVERE) ' "$WORK/service.log" | head -n 10 >&2
+  fi
+  stop_service
+}
+
+# ---------------------------------------------------------------------------------------------
+# Prints "tps processed claim_avg_ms complete_avg_ms" from a pgbench -r report.
+parse_pgbench() {
+  awk '
+    /^number of transactions actually processed:/ { split($6, a, "/"); processed = a[1] }
+    /^tps = / { tps = $3 }
+    /^statement latencies/ { in_stmt = 1; next }
+    in_stmt && $1 ~ /^[0-9.]+$/ { lat[++k] = $1 }
+    END { printf "%s %s %s %s\n", tps, processed, lat[1], lat[2] }' "$1"
+}
+
+pgbench_phase() {  # name script rows_per_cycle
+  local name=$1 script=$2 per=$3
+  local per_client=$(( N / (W * per) )) jobs=$(( W < 2 ? W : 2 ))
+  if [[ $per_client -lt 1 ]]; then echo '{"skipped": "N < W x rows per cycle"}'; return; fi
+  PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 -v n="$N" -d "$DB_PGBENCH" -f "$BENCH_DIR/pgbench/setup.sql"
+  psql -q -d postgres -c CHECKPOINT
+  log "pgbench $name: -c $W -j $jobs -t $per_client ($per row(s) per cycle)"
+  timeout "$TIMEOUT_S" pgbench -n -M prepared -r -c "$W" -j "$jobs" -t "$per_client" -f "$BENCH_DIR/pgbench/$script" "$DB_PGBENCH" \
+    > "$WORK/pgbench-$name.txt" 2>&1 || { cat "$WORK/pgbench-$name.txt" >&2; return 1; }
+  local tps processed claim complete done
+  read -r tps processed claim complete < <(parse_pgbench "$WORK/pgbench-$name.txt")
+  done=$(psql -Atq -d "$DB_PGBENCH" -c "SELECT count(*) FROM q WHERE status = 'completed'")
+  log "pgbench $name: $tps cycles/s, $done rows completed"
+  # Orders per second = rows completed / (cycles / cycles per second).
+  jq -n --argjson tps "$tps" --argjson cycles "$processed" --argjson done "$done" --argjson per "$per" \
+        --argjson claim "${claim:-null}" --argjson complete "${complete:-null}" --arg script "$script" '
+    ($cycles / $tps * 1000) as $wall |
+    { script: $script, rows_per_cycle: $per, cycles: $cycles, cycles_per_s: $tps, done: $done,
+      wall_ms: ($wall * 10 | round / 10), per_s: ($done / $wall * 1000 * 10 | round / 10),
+      claim_avg_ms: $claim, complete_avg_ms: $complete, latency_ms: null }'
+}
+
+part_pgbench() {
+  createdb "$DB_PGBENCH"
+  local single batch
+  single=$(pgbench_phase single claim_single.sql 1)
+  batch=$(pgbench_phase batch claim_batch.sql 10)
+  jq -n --argjson s "$single" --argjson b "$batch" --arg v "$(pgbench --version)" --argjson n "$N" --argjson w "$W" \
+    '{ name: "pgbench", version: $v, n: $n, w: $w, phases: { single: $s, batch: $b } }' > "$WORK/pgbench.json"
+  dropdb --force "$DB_PGBENCH"
+}
+
+part_pgboss() {
+  createdb "$DB_PGBOSS"
+  psql -q -d postgres -c CHECKPOINT
+  run_node pgboss "$NODE_DIR/pgboss.mjs" --db "$PG_URL/$DB_PGBOSS" --n "$N" --w "$W" --warmup "$WARMUP" \
+    --timeout-s "$TIMEOUT_S" --out "$WORK/pgboss.json"
+  dropdb --force "$DB_PGBOSS"
+}
+
+part_bullmq() {
+  run_node bullmq "$NODE_DIR/bullmq.mjs" --redis "$REDIS_URL" --prefix "${REDIS_PREFIX}bull" --n "$N" --w "$W" \
+    --warmup "$WARMUP" --timeout-s "$TIMEOUT_S" --out "$WORK/bullmq.json"
+}
+
+# ---------------------------------------------------------------------------------------------
+for tool in node npm psql pgbench createdb dropdb redis-cli openssl jq curl java; do
+  command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
+done
+pg_isready -q || { echo "PostgreSQL is not answering at $PGHOST:$PGPORT" >&2; exit 2; }
+[[ $(redis ping) == PONG ]] || { echo "Redis is not answering at $REDIS_URL" >&2; exit 2; }
+if [[ ! -d $NODE_DIR/node_modules ]]; then
+  log "installing bench/node dependencies (npm ci)"
+  (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+mkdir -p "$RESULTS"
+
+log "run $RUN_ID: N=$N W=$W warm-up=$WARMUP"
+jq -n --arg run_id "$RUN_ID" --arg started_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson n "$N" --argjson w "$W" \
+  --argjson warmup "$WARMUP" --arg nproc "$(nproc)" \
+  --arg cpu "$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
+  --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  --arg mem "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)" --arg kernel "$(uname -r)" \
+  --arg pg "$(psql -Atq -d postgres -c 'SHOW server_version')" \
+  --arg sc "$(psql -Atq -d postgres -c 'SHOW synchronous_commit')" \
+  --arg sb "$(psql -Atq -d postgres -c 'SHOW shared_buffers')" \
+  --arg redis "$(redis info server | tr -d '\r' | awk -F: '/^redis_version/ { print $2 }')" \
+  --arg node "$(node --version)" --arg java "$(java -version 2>&1 | head -n 1)" \
+  --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')" \
+  '{ run_id: $run_id, started_at: $started_at, n: $n, w: $w, warmup: $warmup, nproc: ($nproc | tonumber), cpu_model: $cpu,
+     mem_total: $mem, loadavg_start: $load, kernel: $kernel, postgres_version: $pg, pg_synchronous_commit: $sc, pg_shared_buffers: $sb,
+     redis_version: $redis, node_version: $node, java_version: $java, git_commit: $commit }' > "$WORK/meta.json"
+
+FAILED=0
+if [[ ${BENCH_SKIP_AGENTYARD:-0} == 1 ]]; then
+  echo "skipped (BENCH_SKIP_AGENTYARD=1)" > "$WORK/agentyard.status"
+else
+  run_part agentyard part_agentyard
+  stop_service   # when the part failed half-way
+  if [[ -s $WORK/agentyard.status && -s $WORK/service.log ]]; then
+    cp "$WORK/service.log" "$RESULTS/$STAMP-task-service.log"
+    log "task-service log kept in $RESULTS/$STAMP-task-service.log; its last lines:"
+    tail -n 20 "$WORK/service.log" >&2
+  fi
+fi
+run_part pgbench part_pgbench
+run_part pgboss part_pgboss
+run_part bullmq part_bullmq
+
+node "$NODE_DIR/report.mjs" --dir "$WORK" --md "$RESULTS/latest.md" --json "$RESULTS/$STAMP.json"
+log "results: $RESULTS/latest.md and $RESULTS/$STAMP.json"
+exit "$FAILED"
