@@ -100,7 +100,8 @@ public class EventConsumers {
         private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
         private final AtomicLong pending = new AtomicLong();
         private long reclaimTimer = -1;
-        private boolean pendingReplayed;
+        /** Where the replay of this consumer's own pending entries goes on; null once done. */
+        private String replayFrom = "0";
 
         StreamLoop(String stream, List<EventHandler> handlers) {
             this.stream = stream;
@@ -115,8 +116,12 @@ public class EventConsumers {
         }
 
         void start() {
-            createGroup().subscribe().with(ok -> read(), failure -> retryLater(this::start, failure));
             reclaimTimer = vertx.setPeriodic(config.reclaimInterval().toMillis(), id -> reclaim());
+            connect();
+        }
+
+        private void connect() {
+            createGroup().subscribe().with(ok -> read(), failure -> retryLater(this::connect, failure));
         }
 
         void stop() {
@@ -130,26 +135,31 @@ public class EventConsumers {
                     .onFailure(e -> String.valueOf(e.getMessage()).contains("BUSYGROUP")).recoverWithNull();
         }
 
-        /** Own pending entries first (after a restart), then new ones, forever. */
+        /**
+         * Own pending entries first (after a restart), walking forward so one that keeps failing
+         * is left to the reclaimer instead of being read again and again; then new ones, forever.
+         */
         private void read() {
             if (stopped) {
                 return;
             }
-            String from = pendingReplayed ? ">" : "0";
+            boolean replaying = replayFrom != null;
             XReadGroupArgs args = new XReadGroupArgs().count(config.batchSize());
-            if (pendingReplayed) {
+            if (!replaying) {
                 args.block(config.block());
             }
-            streams.xreadgroup(group, consumer, stream, from, args)
+            streams.xreadgroup(group, consumer, stream, replaying ? replayFrom : ">", args)
                     .chain(messages -> {
-                        if (!pendingReplayed && (messages == null || messages.isEmpty())) {
-                            pendingReplayed = true;
+                        if (replaying) {
+                            replayFrom = messages == null || messages.isEmpty() ? null
+                                    : messages.get(messages.size() - 1).id();
                         }
                         return processAll(messages);
                     })
                     .subscribe().with(done -> read(), failure -> {
                         if (String.valueOf(failure.getMessage()).contains("NOGROUP")) {
-                            retryLater(this::start, failure); // the stream was deleted: start over
+                            replayFrom = "0";
+                            retryLater(this::connect, failure); // the stream was deleted: join it anew
                         } else {
                             retryLater(this::read, failure);
                         }
