@@ -173,6 +173,19 @@ class WorkOrdersTest {
     }
 
     @Test
+    void cancellingARunningTaskEndsItsLease() {
+        String worker = api.worker(UUID.randomUUID(), "docs", 1);
+        api.execute("update task.work_orders set status = 'failed' where queue_name = 'docs' and status = 'pending'");
+        String taskId = create(owner, task("docs", "autonomous"));
+        Map<String, Object> order = api.claim(worker, List.of("docs"), 1, 0).get(0);
+        as(owner).post("/api/tasks/" + taskId + "/cancel").then().statusCode(200).body("status", is("cancelled"));
+        as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
+                .then().statusCode(409).contentType(PROBLEM);
+        assertEquals(1, api.count("select count(*) from task.worker_assignments where execution_id = '"
+                + order.get("executionId") + "' and status = 'failed'"));
+    }
+
+    @Test
     void aNonRetryableFailureFailsTheTaskAtOnce() {
         String worker = api.worker(UUID.randomUUID(), "review", 1);
         api.execute("update task.work_orders set status = 'failed' where queue_name = 'review' and status = 'pending'");

@@ -19,6 +19,8 @@ import io.agentyard.shared.security.Caller;
 import io.agentyard.task.dispatch.Dispatcher;
 import io.agentyard.task.dispatch.WorkOrder;
 import io.agentyard.task.dispatch.WorkOrderRepository;
+import io.agentyard.task.dispatch.WorkerAssignment;
+import io.agentyard.task.dispatch.WorkerAssignmentRepository;
 import io.agentyard.task.project.ProjectService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -37,15 +39,18 @@ public class TaskService {
     private final TaskRepository tasks;
     private final TaskDependencyRepository dependencies;
     private final WorkOrderRepository workOrders;
+    private final WorkerAssignmentRepository assignments;
     private final ProjectService projects;
     private final Dispatcher dispatcher;
     private final Outbox outbox;
 
     TaskService(TaskRepository tasks, TaskDependencyRepository dependencies, WorkOrderRepository workOrders,
-                ProjectService projects, Dispatcher dispatcher, Outbox outbox) {
+                WorkerAssignmentRepository assignments, ProjectService projects, Dispatcher dispatcher,
+                Outbox outbox) {
         this.tasks = tasks;
         this.dependencies = dependencies;
         this.workOrders = workOrders;
+        this.assignments = assignments;
         this.projects = projects;
         this.dispatcher = dispatcher;
         this.outbox = outbox;
@@ -271,10 +276,14 @@ public class TaskService {
         return workOrders.openOf(task.id).chain(orders -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (WorkOrder order : orders) {
+                boolean running = order.status == WorkOrder.Status.claimed;
                 order.status = WorkOrder.Status.failed;
                 order.errorMessage = "task cancelled";
                 order.completedAt = now;
-                chain = chain.chain(() -> dispatcher.recordOrder(TaskEvents.WORK_ORDER_FAILED, order));
+                // a running attempt ends too; its worker's next call finds the lease gone (409)
+                chain = chain.chain(() -> running ? assignments.end(order.executionId, WorkerAssignment.Status.failed,
+                                now).replaceWithVoid() : Uni.createFrom().voidItem())
+                        .chain(() -> dispatcher.recordOrder(TaskEvents.WORK_ORDER_FAILED, order));
             }
             return chain;
         }).chain(() -> dispatcher.changeStatus(task, TaskStatus.cancelled))
