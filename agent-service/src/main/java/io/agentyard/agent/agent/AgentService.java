@@ -141,11 +141,7 @@ public class AgentService {
     }
 
     private Uni<Void> requireFreeName(UUID owner, String name, UUID except) {
-        return agents.nameTaken(owner, name, except).invoke(taken -> {
-            if (taken) {
-                throw ProblemException.conflict("you already have an agent named '" + name + "'");
-            }
-        }).replaceWithVoid();
+        return ProblemException.conflictIf(agents.nameTaken(owner, name, except), "you already have an agent named '" + name + "'");
     }
 
     private Uni<AgentDtos.AgentResponse> record(String type, Agent agent) {

@@ -92,10 +92,6 @@ public class ToolService {
     }
 
     private Uni<Void> requireFreeName(String name, UUID except) {
-        return tools.nameTaken(name, except).invoke(taken -> {
-            if (taken) {
-                throw ProblemException.conflict("a tool named '" + name + "' already exists");
-            }
-        }).replaceWithVoid();
+        return ProblemException.conflictIf(tools.nameTaken(name, except), "a tool named '" + name + "' already exists");
     }
 }

@@ -249,11 +249,7 @@ public class WorkerService {
     }
 
     private Uni<Void> requireFreeName(String name, UUID except) {
-        return workers.nameTaken(name, except).invoke(taken -> {
-            if (taken) {
-                throw ProblemException.conflict("a worker named '" + name + "' already exists");
-            }
-        }).replaceWithVoid();
+        return ProblemException.conflictIf(workers.nameTaken(name, except), "a worker named '" + name + "' already exists");
     }
 
     private Uni<Void> recordChanged(String type, Worker worker, List<WorkerCapability> caps) {

@@ -181,11 +181,7 @@ public class WorkflowService {
     }
 
     private Uni<Void> requireFreeName(UUID owner, String name, UUID except) {
-        return workflows.nameTaken(owner, name, except).invoke(taken -> {
-            if (taken) {
-                throw ProblemException.conflict("you already have a workflow named '" + name + "'");
-            }
-        }).replaceWithVoid();
+        return ProblemException.conflictIf(workflows.nameTaken(owner, name, except), "you already have a workflow named '" + name + "'");
     }
 
     private Uni<Void> record(String type, Workflow workflow) {

@@ -29,10 +29,8 @@ public class ServiceClientService {
         if (request.role() == ClientRole.worker && request.subject() != null && !isUuid(request.subject())) {
             throw ProblemException.invalidField("subject", "must be the worker's id (a UUID) for a worker client");
         }
-        return clients.nameTaken(request.name()).chain(taken -> {
-            if (taken) {
-                throw ProblemException.conflict("a client named '" + request.name() + "' already exists");
-            }
+        return ProblemException.conflictIf(clients.nameTaken(request.name()),
+                "a client named '" + request.name() + "' already exists").chain(() -> {
             String secret = TokenService.randomToken();
             Instant now = Instant.now();
             ServiceClient client = new ServiceClient();

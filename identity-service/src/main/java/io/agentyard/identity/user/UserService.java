@@ -42,18 +42,9 @@ public class UserService {
 
     /** Creates a user in the caller's transaction, refusing taken usernames and emails (409). */
     Uni<User> create(String username, String email, String password, String fullName, UserRole role) {
-        return users.usernameTaken(username)
-                .invoke(taken -> {
-                    if (taken) {
-                        throw ProblemException.conflict("username '" + username + "' is already taken");
-                    }
-                })
-                .chain(() -> users.emailTaken(email, null))
-                .invoke(taken -> {
-                    if (taken) {
-                        throw ProblemException.conflict("email '" + email + "' is already registered");
-                    }
-                })
+        return ProblemException.conflictIf(users.usernameTaken(username), "username '" + username + "' is already taken")
+                .chain(() -> ProblemException.conflictIf(users.emailTaken(email, null),
+                        "email '" + email + "' is already registered"))
                 .chain(() -> hasher.hash(password))
                 .chain(hash -> {
                     Instant now = Instant.now();
@@ -84,11 +75,8 @@ public class UserService {
     public Uni<UserResponse> updateProfile(UUID userId, UserRequests.ProfileUpdate update) {
         return activeUser(userId).chain(user -> {
             Uni<Void> emailCheck = update.email() == null ? Uni.createFrom().voidItem()
-                    : users.emailTaken(update.email(), user.id).invoke(taken -> {
-                        if (taken) {
-                            throw ProblemException.conflict("email '" + update.email() + "' is already registered");
-                        }
-                    }).replaceWithVoid();
+                    : ProblemException.conflictIf(users.emailTaken(update.email(), user.id),
+                            "email '" + update.email() + "' is already registered");
             return emailCheck.chain(ignored -> {
                 if (update.fullName() != null) {
                     user.fullName = blankToNull(update.fullName());

@@ -57,6 +57,15 @@ public class ProblemException extends jakarta.ws.rs.WebApplicationException {
         return new ProblemException(409, "conflict", "Conflict", detail);
     }
 
+    /** Fails with 409 and {@code detail} when {@code taken} yields true, e.g. a unique name already in use. */
+    public static io.smallrye.mutiny.Uni<Void> conflictIf(io.smallrye.mutiny.Uni<Boolean> taken, String detail) {
+        return taken.invoke(yes -> {
+            if (yes) {
+                throw conflict(detail);
+            }
+        }).replaceWithVoid();
+    }
+
     public static ProblemException unprocessable(String detail) {
         return new ProblemException(422, "unprocessable", "Unprocessable request", detail);
     }

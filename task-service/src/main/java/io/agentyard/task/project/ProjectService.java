@@ -133,10 +133,6 @@ public class ProjectService {
     }
 
     private Uni<Void> requireFreeName(UUID owner, String name, UUID except) {
-        return projects.nameTaken(owner, name, except).invoke(taken -> {
-            if (taken) {
-                throw ProblemException.conflict("you already have a project named '" + name + "'");
-            }
-        }).replaceWithVoid();
+        return ProblemException.conflictIf(projects.nameTaken(owner, name, except), "you already have a project named '" + name + "'");
     }
 }
