@@ -87,11 +87,6 @@ public class EventConsumers {
         loops.values().forEach(StreamLoop::stop);
     }
 
-    /** The consumer group of this service (its application name). */
-    public String group() {
-        return group;
-    }
-
     /** One stream: read loop, reclaim timer, dead-lettering. */
     private final class StreamLoop {
 

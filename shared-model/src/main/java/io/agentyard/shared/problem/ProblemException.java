@@ -32,10 +32,6 @@ public class ProblemException extends jakarta.ws.rs.WebApplicationException {
         this.retryAfter = retryAfter;
     }
 
-    public static ProblemException badRequest(String detail) {
-        return new ProblemException(400, "bad-request", "Bad request", detail);
-    }
-
     public static ProblemException invalidField(String field, String message) {
         return new ProblemException(400, "validation", "Validation failed", field + ": " + message,
                 List.of(new Problem.FieldError(field, message)), null);
@@ -64,10 +60,6 @@ public class ProblemException extends jakarta.ws.rs.WebApplicationException {
                 throw conflict(detail);
             }
         }).replaceWithVoid();
-    }
-
-    public static ProblemException unprocessable(String detail) {
-        return new ProblemException(422, "unprocessable", "Unprocessable request", detail);
     }
 
     public static ProblemException tooManyRequests(String detail, Duration retryAfter) {

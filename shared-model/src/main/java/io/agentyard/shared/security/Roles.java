@@ -1,7 +1,5 @@
 package io.agentyard.shared.security;
 
-import java.util.Set;
-
 /**
  * The roles carried in an access token's {@code groups} claim. People are {@code admin},
  * {@code developer} or {@code viewer}; machine identities are {@code worker} or {@code service}.
@@ -14,9 +12,6 @@ public final class Roles {
     public static final String VIEWER = "viewer";
     public static final String WORKER = "worker";
     public static final String SERVICE = "service";
-
-    public static final Set<String> PEOPLE = Set.of(ADMIN, DEVELOPER, VIEWER);
-    public static final Set<String> MACHINES = Set.of(WORKER, SERVICE);
 
     private Roles() {
     }
