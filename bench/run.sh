@@ -10,6 +10,7 @@
 #   BENCH_SKIP_BUILD=1      use the task-service jar already in task-service/target
 #   TASK_SERVICE_JAR=path   run this quarkus-run.jar (of a quarkus-app layout) instead; implies no build
 #   BENCH_SKIP_AGENTYARD=1  run the references only
+#   BENCH_PARTS="..."       run only these parts (of: agentyard pgbench pgboss bullmq)
 #   BENCH_JAVA_OPTS=...     extra JVM options for task-service
 #   PGHOST/PGPORT/PGUSER    PostgreSQL (default 127.0.0.1:5432, postgres); REDIS_URL (redis://127.0.0.1:6379)
 #
@@ -230,8 +231,10 @@ done
 pg_isready -q || { echo "PostgreSQL is not answering at $PGHOST:$PGPORT" >&2; exit 2; }
 [[ $(redis ping) == PONG ]] || { echo "Redis is not answering at $REDIS_URL" >&2; exit 2; }
 if [[ ! -d $NODE_DIR/node_modules ]]; then
-  log "installing bench/node dependencies (npm ci)"
-  (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  # npm 11's `npm ci` refuses this lock file (it wants entries for other platforms' optional
+  # builds of msgpackr-extract); `npm install` installs the same locked versions.
+  log "installing bench/node dependencies (npm install, from package-lock.json)"
+  (cd "$NODE_DIR" && npm install --no-audit --no-fund --loglevel=error) >&2
 fi
 mkdir -p "$RESULTS"
 
@@ -251,8 +254,15 @@ jq -n --arg run_id "$RUN_ID" --arg started_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" -
      mem_total: $mem, loadavg_start: $load, kernel: $kernel, postgres_version: $pg, pg_synchronous_commit: $sc, pg_shared_buffers: $sb,
      redis_version: $redis, node_version: $node, java_version: $java, git_commit: $commit }' > "$WORK/meta.json"
 
+PARTS=${BENCH_PARTS:-agentyard pgbench pgboss bullmq}
+[[ ${BENCH_SKIP_AGENTYARD:-0} == 1 ]] && PARTS=${PARTS//agentyard/}
+wanted() { [[ " $PARTS " == *" $1 "* ]]; }
+for part in agentyard pgbench pgboss bullmq; do
+  wanted "$part" || echo "skipped (not in BENCH_PARTS)" > "$WORK/$part.status"
+done
+
 FAILED=0
-if [[ ${BENCH_SKIP_AGENTYARD:-0} == 1 ]]; then
+if ! wanted agentyard; then
   echo "skipped (BENCH_SKIP_AGENTYARD=1)" > "$WORK/agentyard.status"
 else
   run_part agentyard part_agentyard
@@ -263,9 +273,9 @@ else
     tail -n 20 "$WORK/service.log" >&2
   fi
 fi
-run_part pgbench part_pgbench
-run_part pgboss part_pgboss
-run_part bullmq part_bullmq
+wanted pgbench && run_part pgbench part_pgbench
+wanted pgboss && run_part pgboss part_pgboss
+wanted bullmq && run_part bullmq part_bullmq
 
 node "$NODE_DIR/report.mjs" --dir "$WORK" --md "$RESULTS/latest.md" --json "$RESULTS/$STAMP.json"
 log "results: $RESULTS/latest.md and $RESULTS/$STAMP.json"
