@@ -42,7 +42,7 @@ class ApprovalsTest {
     @Test
     void aSupervisedTaskWaitsForReviewThenCompletesOnApproval() {
         String worker = api.worker(UUID.randomUUID(), "feature", 1);
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'feature' and status = 'pending'");
+        api.emptyQueue("feature");
         String id = create(owner, task("feature", "supervised"));
         runOnce(worker, "feature", id);
         assertEquals("blocked", status(owner, id));
@@ -54,7 +54,7 @@ class ApprovalsTest {
     @Test
     void aRejectedSupervisedTaskRunsAgainWithTheReviewersComment() {
         String worker = api.worker(UUID.randomUUID(), "bugfix", 1);
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'bugfix' and status = 'pending'");
+        api.emptyQueue("bugfix");
         String id = create(owner, task("bugfix", "supervised"));
         runOnce(worker, "bugfix", id);
         as(owner).body(Map.of("comment", "add a regression test")).post("/api/tasks/" + id + "/reject")

@@ -56,7 +56,7 @@ class LeasesTest {
 
     @Test
     void aKilledClaimersOrderComesBackAfterItsLease() {
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'test' and status = 'pending'");
+        api.emptyQueue("test");
         String taskId = create(owner, task("test", "autonomous"));
         api.execute("update task.work_orders set timeout_seconds = 1 where task_id = '" + taskId + "'");
         String crashed = api.worker(UUID.randomUUID(), "test", 1);
@@ -82,7 +82,7 @@ class LeasesTest {
 
     @Test
     void aWorkerGoingOfflineLosesItsLeasesAtOnce() {
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'docs' and status = 'pending'");
+        api.emptyQueue("docs");
         String taskId = create(owner, task("docs", "autonomous"));
         UUID workerId = UUID.randomUUID();
         String worker = api.worker(workerId, "docs", 1);
@@ -106,7 +106,7 @@ class LeasesTest {
     @Test
     void thirtyTwoConcurrentClaimersOverTwoThousandOrdersNeverShareOne() throws Exception {
         String queue = "feature";
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'feature' and status = 'pending'");
+        api.emptyQueue("feature");
         int orders = 2000;
         ExecutorService pool = Executors.newFixedThreadPool(32);
         try {

@@ -113,6 +113,7 @@ class WorkOrdersTest {
     @Test
     void higherPriorityIsClaimedFirstThenOldest() {
         String queue = "test";
+        api.emptyQueue(queue);
         String worker = api.worker(UUID.randomUUID(), queue, 10);
         Map<String, Object> low = task(queue, "autonomous");
         low.put("priority", "low");
@@ -130,7 +131,7 @@ class WorkOrdersTest {
     void aWaitingClaimIsWokenPromptlyWhenWorkArrives() throws Exception {
         String queue = "feature";
         String worker = api.worker(UUID.randomUUID(), queue, 1);
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'feature' and status = 'pending'");
+        api.emptyQueue("feature");
         long[] claimedAt = new long[1];
         Thread claimer = new Thread(() -> {
             assertEquals(1, api.claim(worker, List.of(queue), 1, 20).size());
@@ -150,7 +151,7 @@ class WorkOrdersTest {
     void failedRunsAreRetriedWithBackoffThenFailForGood() {
         String queue = "docs";
         String worker = api.worker(UUID.randomUUID(), queue, 1);
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'docs' and status = 'pending'");
+        api.emptyQueue("docs");
         String taskId = create(owner, task(queue, "autonomous"));
         for (int attempt = 1; attempt <= 4; attempt++) {
             int expected = attempt;
@@ -175,7 +176,7 @@ class WorkOrdersTest {
     @Test
     void cancellingARunningTaskEndsItsLease() {
         String worker = api.worker(UUID.randomUUID(), "docs", 1);
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'docs' and status = 'pending'");
+        api.emptyQueue("docs");
         String taskId = create(owner, task("docs", "autonomous"));
         Map<String, Object> order = api.claim(worker, List.of("docs"), 1, 0).get(0);
         as(owner).post("/api/tasks/" + taskId + "/cancel").then().statusCode(200).body("status", is("cancelled"));
@@ -188,7 +189,7 @@ class WorkOrdersTest {
     @Test
     void aNonRetryableFailureFailsTheTaskAtOnce() {
         String worker = api.worker(UUID.randomUUID(), "review", 1);
-        api.execute("update task.work_orders set status = 'failed' where queue_name = 'review' and status = 'pending'");
+        api.emptyQueue("review");
         String taskId = create(owner, task("review", "autonomous"));
         String id = (String) api.claim(worker, List.of("review"), 1, 0).get(0).get("id");
         as(worker).body(Map.of("error", "repository not found", "retryable", false))

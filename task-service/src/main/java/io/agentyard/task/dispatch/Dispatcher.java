@@ -114,14 +114,18 @@ public class Dispatcher {
 
     /** The task completed: dispatch the pending tasks it was the last blocker of. */
     public Uni<Void> completed(Task task) {
-        return changeStatus(task, TaskStatus.completed).chain(() -> tasks.pendingBlockedBy(task.id))
-                .chain(dependents -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Task dependent : dependents) {
-                        chain = chain.chain(() -> dispatchIfReady(dependent));
-                    }
-                    return chain;
-                });
+        return changeStatus(task, TaskStatus.completed).chain(() -> dispatchDependentsOf(task.id));
+    }
+
+    /** Dispatches the pending tasks {@code taskId} blocks that nothing else holds back. */
+    public Uni<Void> dispatchDependentsOf(UUID taskId) {
+        return tasks.pendingBlockedBy(taskId).chain(dependents -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Task dependent : dependents) {
+                chain = chain.chain(() -> dispatchIfReady(dependent));
+            }
+            return chain;
+        });
     }
 
     public Uni<Void> recordOrder(String type, WorkOrder order) {

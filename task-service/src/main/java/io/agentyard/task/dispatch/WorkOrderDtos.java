@@ -1,6 +1,7 @@
 package io.agentyard.task.dispatch;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
 
 /** Request and response bodies of /api/work-orders. */
 public final class WorkOrderDtos {
@@ -43,9 +47,11 @@ public final class WorkOrderDtos {
     public record ClaimedOrder(UUID id, UUID taskId, String queue, int priority, Map<String, Object> payload,
                                UUID executionId, int attempt, Instant leaseExpiresAt) {
 
-        static ClaimedOrder from(WorkOrder order) {
-            return new ClaimedOrder(order.id, order.taskId, order.queue, order.priority, order.payload,
-                    order.executionId, order.attempt(), order.expiresAt);
+        /** From a {@code task.work_orders} row of the claim statement. */
+        static ClaimedOrder from(Row row) {
+            return new ClaimedOrder(row.getUUID("id"), row.getUUID("task_id"), row.getString("queue_name"),
+                    row.getShort("priority"), map(row, "payload"), row.getUUID("execution_id"),
+                    row.getInteger("retry_count") + 1, instant(row, "expires_at"));
         }
     }
 
@@ -61,5 +67,26 @@ public final class WorkOrderDtos {
                     order.maxRetries, order.timeoutSeconds, order.enqueuedAt, order.availableAt, order.claimedAt,
                     order.completedAt, order.expiresAt, order.claimedBy, order.executionId);
         }
+
+        /** From a {@code task.work_orders} row read by the SQL hot path. */
+        static WorkOrderResponse from(Row row) {
+            return new WorkOrderResponse(row.getUUID("id"), row.getUUID("task_id"), row.getString("queue_name"),
+                    WorkOrder.Status.valueOf(row.getString("status")), row.getShort("priority"), map(row, "payload"),
+                    map(row, "result"), row.getString("error_message"), row.getInteger("exit_code"),
+                    map(row, "metrics"), row.getInteger("retry_count"), row.getInteger("max_retries"),
+                    row.getInteger("timeout_seconds"), instant(row, "enqueued_at"), instant(row, "available_at"),
+                    instant(row, "claimed_at"), instant(row, "completed_at"), instant(row, "expires_at"),
+                    row.getUUID("claimed_by"), row.getUUID("execution_id"));
+        }
+    }
+
+    private static Map<String, Object> map(Row row, String column) {
+        JsonObject json = row.getJsonObject(column);
+        return json == null ? null : json.getMap();
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime at = row.getOffsetDateTime(column);
+        return at == null ? null : at.toInstant();
     }
 }

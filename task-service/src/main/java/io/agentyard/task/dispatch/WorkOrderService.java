@@ -3,15 +3,16 @@ package io.agentyard.task.dispatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.events.TaskEvents;
+import io.agentyard.shared.events.TraceContext;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
@@ -21,8 +22,10 @@ import io.agentyard.task.task.TaskRepository;
 import io.agentyard.task.task.TaskStatus;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -41,10 +44,9 @@ public class WorkOrderService {
     private final ClaimWaiters waiters;
     private final TaskServiceConfig config;
     private final Pool pool;
-    private final Outbox outbox;
 
     WorkOrderService(WorkOrderRepository workOrders, WorkerAssignmentRepository assignments, TaskRepository tasks,
-                     Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool, Outbox outbox) {
+                     Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool) {
         this.workOrders = workOrders;
         this.assignments = assignments;
         this.tasks = tasks;
@@ -52,7 +54,6 @@ public class WorkOrderService {
         this.waiters = waiters;
         this.config = config;
         this.pool = pool;
-        this.outbox = outbox;
     }
 
     /**
@@ -64,28 +65,32 @@ public class WorkOrderService {
         int max = request.max() == null ? 1 : request.max();
         Instant deadline = Instant.now().plusSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds());
         List<String> queues = request.queues().stream().distinct().toList();
-        return claimUntil(workerId, queues, max, deadline);
+        return claimUntil(workerId, queues, max, deadline, TraceContext.current());
     }
 
     private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(UUID workerId, List<String> queues, int max,
-                                                              Instant deadline) {
-        return pool.withTransaction(connection -> claimNow(connection, workerId, queues, max)).chain(claimed -> {
-            Duration left = Duration.between(Instant.now(), deadline);
-            if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
-                return Uni.createFrom().item(claimed);
-            }
-            Duration nap = left.compareTo(config.claimPollInterval()) < 0 ? left : config.claimPollInterval();
-            return waiters.await(queues, nap).chain(() -> claimUntil(workerId, queues, max, deadline));
-        });
+                                                              Instant deadline, String traceparent) {
+        return pool.withTransaction(connection -> claimNow(connection, workerId, queues, max, traceparent))
+                .chain(claimed -> {
+                    Duration left = Duration.between(Instant.now(), deadline);
+                    if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
+                        return Uni.createFrom().item(claimed);
+                    }
+                    Duration nap = left.compareTo(config.claimPollInterval()) < 0 ? left : config.claimPollInterval();
+                    return waiters.await(queues, nap)
+                            .chain(() -> claimUntil(workerId, queues, max, deadline, traceparent));
+                });
     }
 
     /**
-     * The claim is the hot path, so it talks SQL directly in three round trips: lock the worker's
-     * row (serialising its claims, so its free slots cannot be overrun) and count them; lease the
-     * orders and start their tasks in one statement; record the events in one batch.
+     * The claim is the hot path, so it talks SQL directly in two statements: lock the worker's row
+     * (serialising its claims, so its free slots cannot be overrun) and count them; then lease the
+     * orders, start their tasks and record the events, all in one statement. The count must be a
+     * statement of its own: a statement's snapshot predates the lock it waits for, so it would miss
+     * the orders a concurrent claim of the same worker just took.
      */
     private Uni<List<WorkOrderDtos.ClaimedOrder>> claimNow(SqlConnection connection, UUID workerId,
-                                                          List<String> queues, int max) {
+                                                          List<String> queues, int max, String traceparent) {
         return connection.preparedQuery("""
                         select w.max_concurrent_tasks - (select count(*) from task.work_orders o
                                                          where o.claimed_by = w.id and o.status = 'claimed')
@@ -96,40 +101,24 @@ public class WorkOrderService {
                         throw ProblemException.forbidden("worker " + workerId + " is not registered (agent-service)");
                     }
                     long slots = Math.min(max, rows.iterator().next().getLong(0));
-                    return slots <= 0 ? Uni.createFrom().item(List.<Row>of())
-                            : connection.preparedQuery(CLAIM).execute(Tuple.of(workerId, queues.toArray(String[]::new),
-                                    slots)).map(claimed -> {
-                                        List<Row> list = new ArrayList<>();
-                                        claimed.forEach(list::add);
-                                        return list;
-                                    });
-                })
-                .chain(claimed -> {
-                    List<Outbox.Event> events = new ArrayList<>();
-                    List<WorkOrderDtos.ClaimedOrder> orders = new ArrayList<>();
-                    for (Row row : claimed) {
-                        WorkOrderDtos.ClaimedOrder order = new WorkOrderDtos.ClaimedOrder(row.getUUID("id"),
-                                row.getUUID("task_id"), row.getString("queue_name"), row.getShort("priority"),
-                                row.getJsonObject("payload").getMap(), row.getUUID("execution_id"),
-                                row.getInteger("retry_count") + 1, row.getOffsetDateTime("expires_at").toInstant());
-                        orders.add(order);
-                        // the same events Dispatcher.changeStatus and recordOrder write on the Hibernate path
-                        events.add(new Outbox.Event(TaskEvents.TASK_STATUS_CHANGED, order.taskId(),
-                                new TaskEvents.TaskStatusChanged(order.taskId(), TaskStatus.queued.name(),
-                                        TaskStatus.in_progress.name(), workerId)));
-                        events.add(new Outbox.Event(TaskEvents.WORK_ORDER_CLAIMED, order.id(),
-                                new TaskEvents.WorkOrderChanged(order.id(), order.taskId(), order.queue(),
-                                        WorkOrder.Status.claimed.name(), order.attempt(), workerId, order.executionId(),
-                                        order.leaseExpiresAt(), null)));
+                    if (slots <= 0) {
+                        return Uni.createFrom().item(List.<WorkOrderDtos.ClaimedOrder>of());
                     }
-                    return outbox.record(connection, events).replaceWith(orders);
+                    return connection.preparedQuery(CLAIM)
+                            .execute(Tuple.of(workerId, queues.toArray(String[]::new), slots, traceparent))
+                            .map(claimed -> {
+                                List<WorkOrderDtos.ClaimedOrder> orders = new ArrayList<>(claimed.size());
+                                claimed.forEach(row -> orders.add(WorkOrderDtos.ClaimedOrder.from(row)));
+                                return orders;
+                            });
                 });
     }
 
     /**
      * Leases up to $3 available orders of the queues $2 to worker $1, highest priority then oldest
      * first, skipping rows other claimers hold (so no order is ever handed to two workers);
-     * creates their assignments and puts their tasks in progress.
+     * creates their assignments, puts their tasks in progress and records, per order,
+     * task.status_changed then work_order.claimed (trace context $4).
      */
     private static final String CLAIM = """
             with picked as (
@@ -143,8 +132,7 @@ public class WorkOrderService {
                 set status = 'claimed', claimed_by = $1, claimed_at = now(),
                     expires_at = now() + o.timeout_seconds * interval '1 second', execution_id = gen_random_uuid()
                 from picked where o.id = picked.id
-                returning o.id, o.task_id, o.queue_name, o.priority, o.payload, o.execution_id, o.retry_count,
-                          o.expires_at, o.enqueued_at, o.available_at
+                returning o.*
             ), assigned as (
                 insert into task.worker_assignments (id, worker_id, work_order_id, execution_id, status, assigned_at)
                 select gen_random_uuid(), $1, id, execution_id, 'active', now() from claimed
@@ -153,6 +141,19 @@ public class WorkOrderService {
                 set status = 'in_progress', assigned_to = $1, started_at = coalesce(t.started_at, now()),
                     updated_at = now()
                 from claimed where t.id = claimed.task_id
+            ), events as (
+                select c.priority, c.available_at, c.enqueued_at, 1 as step,
+                       task.event_envelope('task.status_changed', c.task_id,
+                           task.task_status_changed(c.task_id, 'queued', 'in_progress', $1::uuid), $4::text) as envelope
+                from claimed c
+                union all
+                select c.priority, c.available_at, c.enqueued_at, 2,
+                       task.event_envelope('work_order.claimed', c.id, task.work_order_changed(c), $4::text)
+                from claimed c
+            ), recorded as (
+                insert into task.outbox (id, event_type, subject_id, envelope)
+                select (envelope ->> 'id')::uuid, envelope ->> 'type', envelope ->> 'subjectId', envelope from events
+                order by priority desc, available_at, enqueued_at, step
             )
             select * from claimed order by priority desc, available_at, enqueued_at""";
 
@@ -169,33 +170,100 @@ public class WorkOrderService {
      * Records a successful run. An autonomous task completes (and its dependents may be
      * dispatched); a supervised one waits in {@code blocked} for review. Completing again with the
      * same result is a no-op success.
+     * <p>
+     * The hot path is one SQL statement (see {@link #COMPLETE}); only when it changes nothing does a
+     * second query find out why (404, 403, 409, or a repeated completion).
      */
     public Uni<WorkOrderDtos.WorkOrderResponse> complete(Caller caller, UUID id, WorkOrderDtos.Completion completion) {
         UUID workerId = workerOf(caller);
-        return dispatcher.transaction(() -> workOrders.findById(id, LockModeType.PESSIMISTIC_WRITE).chain(order -> {
-            if (order != null && order.status == WorkOrder.Status.completed && workerId.equals(order.claimedBy)
-                    && Objects.equals(order.result, completion.result())
-                    && Objects.equals(order.exitCode, completion.exitCode())) {
-                return Uni.createFrom().item(order); // a retried completion: already done
+        String result = jsonText(completion.result());
+        Tuple params = Tuple.tuple(Arrays.asList(id, workerId, result, completion.exitCode(),
+                clip(completion.stdout()), clip(completion.stderr()), jsonText(completion.metrics()),
+                TraceContext.current()));
+        return pool.preparedQuery(COMPLETE).execute(params).chain(rows -> {
+            if (rows.size() == 0) {
+                return pool.preparedQuery(WHY_NOT_COMPLETED).execute(Tuple.of(id, result, completion.exitCode()))
+                        .map(why -> alreadyCompleted(workerId, id, why));
             }
-            return requireLease(workerId, id, order).chain(() -> {
-                Instant now = Instant.now();
-                order.status = WorkOrder.Status.completed;
-                order.result = completion.result();
-                order.exitCode = completion.exitCode();
-                order.stdout = clip(completion.stdout());
-                order.stderr = clip(completion.stderr());
-                order.metrics = completion.metrics();
-                order.completedAt = now;
-                return assignments.end(order.executionId, WorkerAssignment.Status.completed, now)
-                        .chain(() -> dispatcher.recordOrder(TaskEvents.WORK_ORDER_COMPLETED, order))
-                        .chain(() -> tasks.findById(order.taskId))
-                        .chain(task -> task.permissionLevel == Task.Permission.supervised
-                                ? dispatcher.changeStatus(task, TaskStatus.blocked)
-                                : dispatcher.completed(task))
-                        .replaceWith(order);
-            });
-        }).map(WorkOrderDtos.WorkOrderResponse::from));
+            Row row = rows.iterator().next();
+            WorkOrderDtos.WorkOrderResponse response = WorkOrderDtos.WorkOrderResponse.from(row);
+            return row.getBoolean("dispatch_dependents")
+                    ? dispatcher.transaction(() -> dispatcher.dispatchDependentsOf(response.taskId())).replaceWith(response)
+                    : Uni.createFrom().item(response);
+        });
+    }
+
+    /**
+     * Completes order $1 if worker $2 holds a live lease on it and its task is running: stores the
+     * outcome ($3 result, $4 exit code, $5 stdout, $6 stderr, $7 metrics), ends the assignment,
+     * moves the task to completed (or blocked, when supervised) and records work_order.completed,
+     * task.status_changed and task.completed (trace context $8). Says whether the task completed
+     * and blocks others, whose dispatch follows once this has committed.
+     */
+    private static final String COMPLETE = """
+            with done as (
+                update task.work_orders o
+                set status = 'completed', result = $3::text::jsonb, exit_code = $4, stdout = $5, stderr = $6,
+                    metrics = $7::text::jsonb, completed_at = now()
+                where o.id = $1 and o.claimed_by = $2 and o.status = 'claimed' and o.expires_at > now()
+                  and exists (select 1 from task.tasks t where t.id = o.task_id and t.status = 'in_progress')
+                returning o.*
+            ), ended as (
+                update task.worker_assignments a set status = 'completed', completed_at = now()
+                from done where a.execution_id = done.execution_id and a.status = 'active'
+            ), finished as (
+                update task.tasks t
+                set status = case t.permission_level when 'supervised' then 'blocked' else 'completed' end,
+                    completed_at = case t.permission_level when 'supervised' then null else now() end,
+                    updated_at = now()
+                from done where t.id = done.task_id
+                returning t.id, t.status, t.assigned_to
+            ), events as (
+                select 1 as step, task.event_envelope('work_order.completed', d.id, task.work_order_changed(d),
+                                                      $8::text) as envelope
+                from done d
+                union all
+                select 2, task.event_envelope('task.status_changed', f.id,
+                                              task.task_status_changed(f.id, 'in_progress', f.status, f.assigned_to), $8::text)
+                from finished f
+                union all
+                select 3, task.event_envelope('task.completed', f.id,
+                                              task.task_status_changed(f.id, 'in_progress', f.status, f.assigned_to), $8::text)
+                from finished f where f.status = 'completed'
+            ), recorded as (
+                insert into task.outbox (id, event_type, subject_id, envelope)
+                select (envelope ->> 'id')::uuid, envelope ->> 'type', envelope ->> 'subjectId', envelope from events
+                order by step
+            )
+            select d.*, (select f.status = 'completed' from finished f) and exists (
+                       select 1 from task.task_dependencies dep
+                       where dep.depends_on_task_id = d.task_id and dep.dependency_type = 'blocks') as dispatch_dependents
+            from done d""";
+
+    /** Order $1 as it is, and whether it holds result $2 and exit code $3. */
+    private static final String WHY_NOT_COMPLETED = """
+            select o.*, o.expires_at > now() as lease_live,
+                   o.result is not distinct from $2::text::jsonb and o.exit_code is not distinct from $3 as same_outcome
+            from task.work_orders o where o.id = $1""";
+
+    /** COMPLETE changed nothing: a repeated completion answers as the first did; anything else is refused. */
+    private static WorkOrderDtos.WorkOrderResponse alreadyCompleted(UUID workerId, UUID id, RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            throw ProblemException.notFound("work order", id);
+        }
+        Row row = rows.iterator().next();
+        UUID holder = row.getUUID("claimed_by");
+        String status = row.getString("status");
+        if (holder != null && !workerId.equals(holder)) {
+            throw ProblemException.forbidden("work order " + id + " is leased to another worker");
+        }
+        if (WorkOrder.Status.completed.name().equals(status) && row.getBoolean("same_outcome")) {
+            return WorkOrderDtos.WorkOrderResponse.from(row); // a retried completion: already done
+        }
+        if (WorkOrder.Status.claimed.name().equals(status) && row.getBoolean("lease_live")) {
+            throw ProblemException.conflict("the task of work order " + id + " is no longer running");
+        }
+        throw ProblemException.conflict("the lease on work order " + id + " is gone (order is " + status + ")");
     }
 
     /** Records a failed run: retried with backoff while retries last (unless not retryable), then failed for good. */
@@ -295,6 +363,11 @@ public class WorkOrderService {
             throw ProblemException.forbidden("only worker identities claim and run work orders");
         }
         return caller.id();
+    }
+
+    /** JSON text for a jsonb parameter (bound as text, then cast: see Outbox), or SQL null. */
+    private static String jsonText(Map<String, Object> value) {
+        return value == null ? null : new JsonObject(value).encode();
     }
 
     private static String clip(String output) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
@@ -17,10 +18,14 @@ public class TaskRepository implements PanacheRepositoryBase<Task, UUID> {
                 List.of(TaskStatus.completed, TaskStatus.failed, TaskStatus.cancelled));
     }
 
-    /** Pending tasks that {@code blockerId} blocks. */
+    /**
+     * Pending tasks that {@code blockerId} blocks, locked: when two of their blockers complete at
+     * once, the second dispatcher waits and then finds the task no longer pending.
+     */
     public Uni<List<Task>> pendingBlockedBy(UUID blockerId) {
-        return list("status = ?1 and id in (select d.taskId from TaskDependency d where d.dependsOnTaskId = ?2"
-                + " and d.type = ?3)", TaskStatus.pending, blockerId, TaskDependency.Type.blocks);
+        return find("status = ?1 and id in (select d.taskId from TaskDependency d where d.dependsOnTaskId = ?2"
+                + " and d.type = ?3)", TaskStatus.pending, blockerId, TaskDependency.Type.blocks)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
     /** How many tasks blocking {@code taskId} are not completed yet. */
