@@ -122,11 +122,15 @@ public class WorkOrderService {
      */
     private static final String CLAIM = """
             with picked as (
-                select id from task.work_orders
-                where status = 'pending' and queue_name = any($2) and available_at <= now()
-                order by priority desc, available_at, enqueued_at
+                -- per queue, so each scan walks work_orders_ready_idx in order instead of sorting the queue
+                select o.id from unnest($2::text[]) as q (name) cross join lateral (
+                    select id, priority, available_at, enqueued_at from task.work_orders
+                    where status = 'pending' and queue_name = q.name and available_at <= now()
+                    order by priority desc, available_at, enqueued_at
+                    limit $3
+                    for update skip locked) o
+                order by o.priority desc, o.available_at, o.enqueued_at
                 limit $3
-                for update skip locked
             ), claimed as (
                 update task.work_orders o
                 set status = 'claimed', claimed_by = $1, claimed_at = now(),
