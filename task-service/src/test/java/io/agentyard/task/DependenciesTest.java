@@ -9,14 +9,20 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
 import io.agentyard.shared.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -57,6 +63,50 @@ class DependenciesTest {
                 .then().statusCode(200);
         assertEquals("queued", status(owner, blocked));
         assertEquals(blocked, api.claim(worker, List.of("refactor"), 5, 0).get(0).get("taskId"));
+    }
+
+    @Test
+    void twoBlockersCompletingAtOnceDispatchTheirDependentOnce() throws Exception {
+        String worker = api.worker(UUID.randomUUID(), "refactor", 5);
+        api.emptyQueue("refactor");
+        String first = create(owner, task("refactor", "autonomous"));
+        String second = create(owner, task("refactor", "autonomous"));
+        Map<String, Object> body = task("refactor", "autonomous");
+        body.put("dependsOn", List.of(Map.of("taskId", first), Map.of("taskId", second)));
+        String blocked = create(owner, body);
+        List<Map<String, Object>> claimed = api.claim(worker, List.of("refactor"), 5, 0);
+        assertEquals(2, claimed.size());
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> completions = claimed.stream().map(order -> pool.submit(() -> as(worker)
+                    .body(Map.of("exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
+                    .then().extract().statusCode())).toList();
+            for (Future<Integer> completion : completions) {
+                assertEquals(200, completion.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Eventually.await(Duration.ofSeconds(5), "the dependent dispatched", () -> "queued".equals(status(owner, blocked)));
+        assertEquals(1, api.count("select count(*) from task.work_orders where task_id = '" + blocked + "'"));
+    }
+
+    @Test
+    void aTaskLeftPendingWhenItsBlockerCompletedIsDispatchedBySweep() {
+        String blocker = create(owner, task("refactor", "autonomous"));
+        Map<String, Object> body = task("refactor", "autonomous");
+        body.put("dependsOn", List.of(Map.of("taskId", blocker)));
+        String blocked = create(owner, body);
+        // as if the replica that completed the blocker died before dispatching its dependents
+        api.execute("update task.tasks set status = 'completed' where id = '" + blocker + "'");
+        assertEquals("pending", status(owner, blocked));
+
+        Eventually.await(Duration.ofSeconds(5), "the sweep dispatches the stranded task",
+                () -> "queued".equals(status(owner, blocked)));
+        assertEquals(1, api.count("select count(*) from task.work_orders where task_id = '" + blocked + "'"));
+        assertEquals(1, api.count("select count(*) from task.outbox where subject_id = '" + blocked
+                + "' and event_type = 'task.dispatched'"));
     }
 
     @Test

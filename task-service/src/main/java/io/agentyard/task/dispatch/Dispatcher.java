@@ -128,6 +128,17 @@ public class Dispatcher {
         });
     }
 
+    /** Dispatches up to {@code limit} pending tasks that nothing holds back; returns how many. */
+    public Uni<Integer> dispatchStranded(int limit) {
+        return tasks.lockStranded(limit).chain(stranded -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Task task : stranded) {
+                chain = chain.chain(() -> enqueue(task));
+            }
+            return chain.replaceWith(stranded.size());
+        });
+    }
+
     public Uni<Void> recordOrder(String type, WorkOrder order) {
         return outbox.record(type, order.id, new TaskEvents.WorkOrderChanged(order.id, order.taskId, order.queue,
                 order.status.name(), order.attempt(), order.claimedBy, order.executionId, order.expiresAt,
