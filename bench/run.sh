@@ -179,35 +179,45 @@ parse_pgbench() {
     END { printf "%s %s %s %s\n", tps, processed, lat[1], lat[2] }' "$1"
 }
 
-pgbench_phase() {  # name script rows_per_cycle
-  local name=$1 script=$2 per=$3
+pgbench_phase() {  # name db setup_file script rows_per_cycle queue_table
+  local name=$1 db=$2 setup=$3 script=$4 per=$5 table=$6
   local per_client=$(( N / (W * per) )) jobs=$(( W < 2 ? W : 2 ))
   if [[ $per_client -lt 1 ]]; then echo '{"skipped": "N < W x rows per cycle"}'; return; fi
-  PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 -v n="$N" -d "$DB_PGBENCH" -f "$BENCH_DIR/pgbench/setup.sql"
+  PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 -v n="$N" -d "$db" -f "$setup"
   psql -q -d postgres -c CHECKPOINT
   log "pgbench $name: -c $W -j $jobs -t $per_client ($per row(s) per cycle)"
-  timeout "$TIMEOUT_S" pgbench -n -M prepared -r -c "$W" -j "$jobs" -t "$per_client" -f "$BENCH_DIR/pgbench/$script" "$DB_PGBENCH" \
+  timeout "$TIMEOUT_S" pgbench -n -M prepared -r -c "$W" -j "$jobs" -t "$per_client" -f "$script" "$db" \
     > "$WORK/pgbench-$name.txt" 2>&1 || { cat "$WORK/pgbench-$name.txt" >&2; return 1; }
   local tps processed claim complete done
   read -r tps processed claim complete < <(parse_pgbench "$WORK/pgbench-$name.txt")
-  done=$(psql -Atq -d "$DB_PGBENCH" -c "SELECT count(*) FROM q WHERE status = 'completed'")
+  done=$(psql -Atq -d "$db" -c "SELECT count(*) FROM $table WHERE status = 'completed'")
   log "pgbench $name: $tps cycles/s, $done rows completed"
   # Orders per second = rows completed / (cycles / cycles per second).
   jq -n --argjson tps "$tps" --argjson cycles "$processed" --argjson done "$done" --argjson per "$per" \
-        --argjson claim "${claim:-null}" --argjson complete "${complete:-null}" --arg script "$script" '
+        --argjson claim "${claim:-null}" --argjson complete "${complete:-null}" --arg script "$(basename "$script")" '
     ($cycles / $tps * 1000) as $wall |
     { script: $script, rows_per_cycle: $per, cycles: $cycles, cycles_per_s: $tps, done: $done,
       wall_ms: ($wall * 10 | round / 10), per_s: ($done / $wall * 1000 * 10 | round / 10),
       claim_avg_ms: $claim, complete_avg_ms: $complete, latency_ms: null }'
 }
 
+# Two queues: a minimal one (table q, one UPDATE to claim, one to complete) and task-service's own
+# claim and complete statements on its own schema (bench/node/ownsql.mjs), both without the service.
 part_pgbench() {
   createdb "$DB_PGBENCH"
-  local single batch
-  single=$(pgbench_phase single claim_single.sql 1)
-  batch=$(pgbench_phase batch claim_batch.sql 10)
-  jq -n --argjson s "$single" --argjson b "$batch" --arg v "$(pgbench --version)" --argjson n "$N" --argjson w "$W" \
-    '{ name: "pgbench", version: $v, n: $n, w: $w, phases: { single: $s, batch: $b } }' > "$WORK/pgbench.json"
+  local single batch own_single own_batch
+  single=$(pgbench_phase single "$DB_PGBENCH" "$BENCH_DIR/pgbench/setup.sql" "$BENCH_DIR/pgbench/claim_single.sql" 1 q)
+  batch=$(pgbench_phase batch "$DB_PGBENCH" "$BENCH_DIR/pgbench/setup.sql" "$BENCH_DIR/pgbench/claim_batch.sql" 10 q)
+  node "$NODE_DIR/ownsql.mjs" --root "$ROOT" --out "$WORK" --n "$N" --w "$W"
+  # its scripts have more statements than claim and complete: drop the per-statement averages
+  own_single=$(pgbench_phase own-single "$DB_PGBENCH" "$WORK/ownsql-setup.sql" "$WORK/ownsql-single.sql" 1 \
+    task.work_orders | jq '.claim_avg_ms = null | .complete_avg_ms = null')
+  own_batch=$(pgbench_phase own-batch "$DB_PGBENCH" "$WORK/ownsql-setup.sql" "$WORK/ownsql-batch.sql" 10 \
+    task.work_orders | jq '.claim_avg_ms = null | .complete_avg_ms = null')
+  jq -n --argjson s "$single" --argjson b "$batch" --argjson os "$own_single" --argjson ob "$own_batch" \
+    --arg v "$(pgbench --version)" --argjson n "$N" --argjson w "$W" \
+    '{ name: "pgbench", version: $v, n: $n, w: $w, phases: { single: $s, batch: $b, own_single: $os, own_batch: $ob } }' \
+    > "$WORK/pgbench.json"
   dropdb --force "$DB_PGBENCH"
 }
 

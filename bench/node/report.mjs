@@ -52,9 +52,14 @@ add(parts.agentyard, 'Agentyard', 'single claim (max=1)', ay.single, 'orders/s',
 add(parts.agentyard, 'Agentyard', 'batch claim (max=10)', ay.batch, 'orders/s', ayNotes, 'claim round trip');
 
 const pgb = parts.pgbench.result?.phases ?? {};
-const pgbNotes = (p) => [`${p.done} in ${fmt(p.wall_ms / 1000, 2)} s`, `avg claim ${ms(p.claim_avg_ms)} ms, avg complete ${ms(p.complete_avg_ms)} ms`];
+const pgbNotes = (p) => [`${p.done} in ${fmt(p.wall_ms / 1000, 2)} s`,
+  p.claim_avg_ms != null ? `avg claim ${ms(p.claim_avg_ms)} ms, avg complete ${ms(p.complete_avg_ms)} ms` : null];
 add(parts.pgbench, 'PostgreSQL (pgbench)', 'claim+complete, 1 row', pgb.single, 'cycles/s', pgbNotes, 'no percentiles (pgbench)');
 add(parts.pgbench, 'PostgreSQL (pgbench)', 'claim+complete, 10 rows', pgb.batch, 'orders/s', pgbNotes, 'no percentiles (pgbench)');
+add(parts.pgbench, "PostgreSQL (pgbench), task-service's SQL", 'claim 1 + complete', pgb.own_single, 'orders/s', pgbNotes,
+  'no service; same statements, schema and events');
+add(parts.pgbench, "PostgreSQL (pgbench), task-service's SQL", 'claim 10 + complete each', pgb.own_batch, 'orders/s', pgbNotes,
+  'no service; same statements, schema and events');
 
 const boss = parts.pgboss.result;
 const bossNotes = (p) => [`${p.done} in ${fmt(p.wall_ms / 1000, 2)} s`, `insert ${fmt(p.enqueue_ms, 0)} ms`];
@@ -82,6 +87,13 @@ const targets = [
     ay.batch?.latency_ms?.p99, ay.batch ? 20 : null, (v, t) => v < t, (v) => `${ms(v)} ms`),
 ];
 
+// Not targets: how close the service gets to the database cost of its own statements.
+const ownRatios = [['single', 'single claims'], ['batch', 'batch claims']].map(([phase, label]) => {
+  const own = pgb[`own_${phase}`]?.per_s;
+  const v = ay[phase]?.per_s;
+  return [`Agentyard ${label} / the same SQL in pgbench`, v == null || own == null ? '–' : `${fmt(v)} / ${fmt(own)} = ${fmt(v / own, 2)}`];
+});
+
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const table = (head, body) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`,
   ...body.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
@@ -98,6 +110,13 @@ ${table(['System', 'Mode', 'Throughput', 'Unit', 'p50 ms', 'p99 ms', 'Notes'], r
 ## Targets
 
 ${table(['Target', 'Measured', 'Result'], targets.map((t) => [t.name, t.shown, `**${t.result}**`]))}
+
+## Against its own SQL
+
+The same claim and complete statements, schema and events as task-service, driven by pgbench with the
+same N and concurrency and no service in between: what the database alone allows for this data model.
+
+${table(['Ratio', 'Measured'], ownRatios)}
 ${failures.length ? `\n## Problems\n\n${failures.map(([k, p]) => `- ${k}: ${cell(p.status)}`).join('\n')}\n` : ''}
 ## Machine
 

@@ -91,11 +91,7 @@ public class WorkOrderService {
      */
     private Uni<List<WorkOrderDtos.ClaimedOrder>> claimNow(SqlConnection connection, UUID workerId,
                                                           List<String> queues, int max, String traceparent) {
-        return connection.preparedQuery("""
-                        select w.max_concurrent_tasks - (select count(*) from task.work_orders o
-                                                         where o.claimed_by = w.id and o.status = 'claimed')
-                        from task.workers w where w.id = $1 for update""")
-                .execute(Tuple.of(workerId))
+        return connection.preparedQuery(FREE_SLOTS).execute(Tuple.of(workerId))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         throw ProblemException.forbidden("worker " + workerId + " is not registered (agent-service)");
@@ -113,6 +109,12 @@ public class WorkOrderService {
                             });
                 });
     }
+
+    /** Locks worker $1's row and counts its free slots. */
+    private static final String FREE_SLOTS = """
+            select w.max_concurrent_tasks - (select count(*) from task.work_orders o
+                                             where o.claimed_by = w.id and o.status = 'claimed')
+            from task.workers w where w.id = $1 for update""";
 
     /**
      * Leases up to $3 available orders of the queues $2 to worker $1, highest priority then oldest
