@@ -212,7 +212,7 @@ public class WorkOrderService {
                 set status = 'completed', result = $3::text::jsonb, exit_code = $4, stdout = $5, stderr = $6,
                     metrics = $7::text::jsonb, completed_at = now()
                 where o.id = $1 and o.claimed_by = $2 and o.status = 'claimed' and o.expires_at > now()
-                  and exists (select 1 from task.tasks t where t.id = o.task_id and t.status = 'in_progress')
+                  and (select t.status from task.tasks t where t.id = o.task_id) = 'in_progress'
                 returning o.*
             ), ended as (
                 update task.worker_assignments a set status = 'completed', completed_at = now()
