@@ -1,5 +1,5 @@
 // Writes pgbench scripts that run task-service's own claim and complete SQL, taken from
-// WorkOrderService.java (text blocks FREE_SLOTS, CLAIM, COMPLETE) so they cannot drift from the
+// WorkOrderService.java (text blocks CLAIM and COMPLETE) so they cannot drift from the
 // service, plus the setup that loads task-service's migrations and N pending orders.
 //
 //   node ownsql.mjs --root REPO --out DIR --n 2000 --w 16
@@ -30,7 +30,6 @@ const bind = (sql, params) => sql.replace(/\$(\d+)/g, (all, n) => {
   return params[n];
 });
 
-const freeSlots = bind(statement('FREE_SLOTS'), { 1: worker });
 const claim = (max) => bind(statement('CLAIM'), { 1: worker, 2: `'{feature}'::text[]`, 3: String(max), 4: 'null::text' })
   .replace(/select \* from claimed order by ([^;]*)$/, 'select array_agg(id order by $1)::text as ids from claimed');
 if (!claim(1).includes('as ids')) throw new Error('FAILED: the CLAIM statement no longer ends with "select * from claimed order by ..."');
@@ -39,8 +38,8 @@ const complete = (k) => bind(statement('COMPLETE'), {
   6: 'null::text', 7: 'null', 8: 'null',
 });
 
-// The claim is one transaction (lock the worker, lease); each completion is its own statement.
-const cycle = (max) => ['BEGIN;', `${freeSlots};`, claim(max), '\\gset', 'COMMIT;',
+// As in the service, the claim and each completion are single statements, each its own transaction.
+const cycle = (max) => [claim(max), '\\gset',
   ...Array.from({ length: max }, (_, i) => `${complete(i + 1)};`)].join('\n') + '\n';
 writeFileSync(join(out, 'ownsql-single.sql'), cycle(1));
 writeFileSync(join(out, 'ownsql-batch.sql'), cycle(10));

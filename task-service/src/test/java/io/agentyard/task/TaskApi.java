@@ -64,6 +64,11 @@ public class TaskApi {
                 .post("/api/work-orders/claim").then().statusCode(200).extract().jsonPath().getList("$");
     }
 
+    /** A connection of its own, for a test that holds a transaction open beside the service. */
+    public java.sql.Connection connection() throws SQLException {
+        return database.getConnection();
+    }
+
     public long count(String sql) {
         try (var connection = database.getConnection(); var statement = connection.createStatement();
              var rows = statement.executeQuery(sql)) {

@@ -14,6 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -108,6 +112,38 @@ class WorkOrdersTest {
                 .post("/api/work-orders/claim").then().statusCode(403).contentType(PROBLEM);
         as(owner).body(Map.of("queues", List.of(queue))).post("/api/work-orders/claim").then().statusCode(403);
         as(worker).body(Map.of("queues", List.of(), "max", 100)).post("/api/work-orders/claim").then().statusCode(400);
+    }
+
+    @Test
+    void aClaimWaitingBehindAnotherOfTheSameWorkerCountsWhatThatOneTook() throws Exception {
+        String queue = "refactor";
+        api.emptyQueue(queue);
+        UUID workerId = UUID.randomUUID();
+        String worker = api.worker(workerId, queue, 3);
+        for (int i = 0; i < 6; i++) {
+            create(owner, task(queue, "autonomous"));
+        }
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (var inFlight = api.connection()) {
+            // another claim of this worker is in flight: it holds the worker's lock and has taken two orders
+            inFlight.setAutoCommit(false);
+            try (var statement = inFlight.createStatement()) {
+                statement.execute("select task.lock_free_slots('" + workerId + "')");
+                statement.execute("update task.work_orders set status = 'claimed', claimed_by = '" + workerId
+                        + "', expires_at = now() + interval '1 hour' where id in (select id from task.work_orders"
+                        + " where queue_name = '" + queue + "' and status = 'pending' limit 2)");
+            }
+            Future<Integer> waiting = pool.submit(() -> api.claim(worker, List.of(queue), 3, 0).size());
+            Thread.sleep(500);
+            assertTrue(!waiting.isDone(), "the second claim waits for the worker's lock");
+            inFlight.commit();
+
+            assertEquals(1, waiting.get(30, TimeUnit.SECONDS), "three slots, two taken meanwhile: one left");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(3, api.count("select count(*) from task.work_orders where claimed_by = '" + workerId
+                + "' and status = 'claimed'"));
     }
 
     @Test

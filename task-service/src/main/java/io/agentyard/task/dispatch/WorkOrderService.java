@@ -23,10 +23,10 @@ import io.agentyard.task.task.TaskStatus;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -70,7 +70,7 @@ public class WorkOrderService {
 
     private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(UUID workerId, List<String> queues, int max,
                                                               Instant deadline, String traceparent) {
-        return pool.withTransaction(connection -> claimNow(connection, workerId, queues, max, traceparent))
+        return claimNow(workerId, queues, max, traceparent)
                 .chain(claimed -> {
                     Duration left = Duration.between(Instant.now(), deadline);
                     if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
@@ -83,56 +83,46 @@ public class WorkOrderService {
     }
 
     /**
-     * The claim is the hot path, so it talks SQL directly in two statements: lock the worker's row
-     * (serialising its claims, so its free slots cannot be overrun) and count them; then lease the
-     * orders, start their tasks and record the events, all in one statement. The count must be a
-     * statement of its own: a statement's snapshot predates the lock it waits for, so it would miss
-     * the orders a concurrent claim of the same worker just took.
+     * The claim is the hot path, so it is one SQL statement: no transaction to open and commit
+     * around it, one round trip.
      */
-    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimNow(SqlConnection connection, UUID workerId,
-                                                          List<String> queues, int max, String traceparent) {
-        return connection.preparedQuery(FREE_SLOTS).execute(Tuple.of(workerId))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
-                        throw ProblemException.forbidden("worker " + workerId + " is not registered (agent-service)");
-                    }
-                    long slots = Math.min(max, rows.iterator().next().getLong(0));
-                    if (slots <= 0) {
-                        return Uni.createFrom().item(List.<WorkOrderDtos.ClaimedOrder>of());
-                    }
-                    return connection.preparedQuery(CLAIM)
-                            .execute(Tuple.of(workerId, queues.toArray(String[]::new), slots, traceparent))
-                            .map(claimed -> {
-                                List<WorkOrderDtos.ClaimedOrder> orders = new ArrayList<>(claimed.size());
-                                claimed.forEach(row -> orders.add(WorkOrderDtos.ClaimedOrder.from(row)));
-                                return orders;
-                            });
+    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimNow(UUID workerId, List<String> queues, int max,
+                                                          String traceparent) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(workerId, queues.toArray(String[]::new), max, traceparent))
+                .onFailure(WorkOrderService::unknownWorker).transform(failure ->
+                        ProblemException.forbidden("worker " + workerId + " is not registered (agent-service)"))
+                .map(claimed -> {
+                    List<WorkOrderDtos.ClaimedOrder> orders = new ArrayList<>(claimed.size());
+                    claimed.forEach(row -> orders.add(WorkOrderDtos.ClaimedOrder.from(row)));
+                    return orders;
                 });
     }
 
-    /** Locks worker $1's row and counts its free slots. */
-    private static final String FREE_SLOTS = """
-            select w.max_concurrent_tasks - (select count(*) from task.work_orders o
-                                             where o.claimed_by = w.id and o.status = 'claimed')
-            from task.workers w where w.id = $1 for update""";
+    /** lock_free_slots (V4) raises no_data_found for a worker task-service does not know. */
+    private static boolean unknownWorker(Throwable failure) {
+        return failure instanceof PgException pg && "P0002".equals(pg.getSqlState());
+    }
 
     /**
-     * Leases up to $3 available orders of the queues $2 to worker $1, highest priority then oldest
-     * first, skipping rows other claimers hold (so no order is ever handed to two workers);
-     * creates their assignments, puts their tasks in progress and records, per order,
-     * task.status_changed then work_order.claimed (trace context $4).
+     * Leases up to $3 available orders of the queues $2 to worker $1, never more than its free
+     * slots (lock_free_slots, V4, locks the worker's row first: a worker's claims run one at a
+     * time), highest priority then oldest first, skipping rows other claimers hold (so no order is
+     * ever handed to two workers); creates their assignments, puts their tasks in progress and
+     * records, per order, task.status_changed then work_order.claimed (trace context $4).
      */
     private static final String CLAIM = """
-            with picked as (
+            with slots as (
+                select greatest(0, least($3, task.lock_free_slots($1))) as free
+            ), picked as (
                 -- per queue, so each scan walks work_orders_ready_idx in order instead of sorting the queue
                 select o.id from unnest($2::text[]) as q (name) cross join lateral (
                     select id, priority, available_at, enqueued_at from task.work_orders
                     where status = 'pending' and queue_name = q.name and available_at <= now()
                     order by priority desc, available_at, enqueued_at
-                    limit $3
+                    limit (select free from slots)
                     for update skip locked) o
                 order by o.priority desc, o.available_at, o.enqueued_at
-                limit $3
+                limit (select free from slots)
             ), claimed as (
                 update task.work_orders o
                 set status = 'claimed', claimed_by = $1, claimed_at = now(),
