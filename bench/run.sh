@@ -5,7 +5,7 @@
 #   bash bench/run.sh [N=2000] [W=16]
 #
 # Environment (all optional):
-#   BENCH_WARMUP=200        untimed warm-up orders per phase (Agentyard, pg-boss, BullMQ)
+#   BENCH_WARMUP=2000       untimed warm-up orders per phase (Agentyard, pg-boss, BullMQ)
 #   BENCH_TIMEOUT_S=300     bound of each drain / pgbench run
 #   BENCH_SKIP_BUILD=1      use the task-service jar already in task-service/target
 #   TASK_SERVICE_JAR=path   run this quarkus-run.jar (of a quarkus-app layout) instead; implies no build
@@ -22,7 +22,7 @@ shopt -s inherit_errexit
 N=${1:-2000}
 W=${2:-16}
 [[ $N =~ ^[0-9]+$ && $W =~ ^[0-9]+$ && $N -ge 1 && $W -ge 1 ]] || { echo "usage: bash bench/run.sh [N] [W]" >&2; exit 2; }
-WARMUP=${BENCH_WARMUP:-200}
+WARMUP=${BENCH_WARMUP:-2000}
 TIMEOUT_S=${BENCH_TIMEOUT_S:-300}
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
