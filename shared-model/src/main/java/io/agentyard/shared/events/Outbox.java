@@ -1,14 +1,11 @@
 package io.agentyard.shared.events;
 
 import java.time.Instant;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Records events in the service's {@code outbox} table, in the caller's reactive transaction: the
@@ -20,35 +17,12 @@ public class Outbox {
 
     private final String source;
     private final String insert;
-    private final String rawInsert;
 
     Outbox(EventsConfig config) {
         this.source = config.source();
         // Bound as text then cast: a parameter typed jsonb would be stored as one JSON string.
         this.insert = "insert into " + config.source() + ".outbox (id, event_type, subject_id, envelope, created_at)"
                 + " values (?1, ?2, ?3, cast(cast(?4 as text) as jsonb), ?5)";
-        this.rawInsert = "insert into " + config.source() + ".outbox (id, event_type, subject_id, envelope)"
-                + " values ($1, $2, $3, cast($4::text as jsonb))";
-    }
-
-    /** An event to record with {@link #record(SqlConnection, List)}. */
-    public record Event(String type, Object subjectId, Object payload) {
-    }
-
-    /**
-     * Records events through a raw SQL connection, in its open transaction, with one batched
-     * insert: for hot paths that use the reactive SQL client instead of Hibernate Reactive.
-     */
-    public Uni<Void> record(SqlConnection connection, List<Event> events) {
-        if (events.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        String traceparent = TraceContext.current();
-        List<Tuple> rows = events.stream().map(event -> {
-            EventEnvelope envelope = envelope(event.type(), event.subjectId(), 1, event.payload(), traceparent);
-            return Tuple.of(envelope.id(), envelope.type(), envelope.subjectId(), EventJson.write(envelope));
-        }).toList();
-        return connection.preparedQuery(rawInsert).executeBatch(rows).replaceWithVoid();
     }
 
     /** Records one event; must run inside {@code @WithTransaction} / {@code Panache.withTransaction}. */
