@@ -11,6 +11,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.jboss.logging.Logger;
+
 import io.agentyard.shared.events.TaskEvents;
 import io.agentyard.shared.events.TraceContext;
 import io.agentyard.shared.problem.ProblemException;
@@ -36,6 +38,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class WorkOrderService {
+
+    private static final Logger LOG = Logger.getLogger(WorkOrderService.class);
 
     private final WorkOrderRepository workOrders;
     private final WorkerAssignmentRepository assignments;
@@ -183,9 +187,14 @@ public class WorkOrderService {
             }
             Row row = rows.iterator().next();
             WorkOrderDtos.WorkOrderResponse response = WorkOrderDtos.WorkOrderResponse.from(row);
-            return row.getBoolean("dispatch_dependents")
-                    ? dispatcher.transaction(() -> dispatcher.dispatchDependentsOf(response.taskId())).replaceWith(response)
-                    : Uni.createFrom().item(response);
+            if (!row.getBoolean("dispatch_dependents")) {
+                return Uni.createFrom().item(response);
+            }
+            // the completion has committed: should this fail, StrandedTaskSweeper dispatches them
+            return dispatcher.transaction(() -> dispatcher.dispatchDependentsOf(response.taskId()))
+                    .onFailure().invoke(failure -> LOG.warnf("Dispatching the dependents of task %s failed: %s",
+                            response.taskId(), failure.getMessage()))
+                    .onFailure().recoverWithNull().replaceWith(response);
         });
     }
 
