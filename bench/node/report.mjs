@@ -76,9 +76,15 @@ function target(name, value, threshold, pass, shown) {
   const result = value == null || threshold == null ? 'NOT RUN' : pass(value, threshold) ? 'PASS' : 'FAIL';
   return { name, value, threshold, result, shown: value == null || threshold == null ? '–' : shown(value, threshold) };
 }
+// The issue asks for "the raw PostgreSQL rate of the same claim + complete SQL driven by pgbench":
+// task-service's own statements (own_single). The minimal one-table queue is shown beside it.
 const targets = [
-  target('Agentyard single-claim orders/s ≥ 0.5 × raw PostgreSQL single cycles/s',
-    ay.single?.per_s, pgb.single ? 0.5 * pgb.single.per_s : null, (v, t) => v >= t, (v, t) => `${fmt(v)} vs ${fmt(t)}`),
+  target("Agentyard single-claim orders/s ≥ 0.5 × pgbench running task-service's own claim + complete SQL",
+    ay.single?.per_s, pgb.own_single ? 0.5 * pgb.own_single.per_s : null, (v, t) => v >= t,
+    (v, t) => `${fmt(v)} vs ${fmt(t)} (${fmt(v / (2 * t), 2)} of the raw rate)`),
+  target('Agentyard single-claim orders/s ≥ 0.5 × pgbench running a minimal one-table queue',
+    ay.single?.per_s, pgb.single ? 0.5 * pgb.single.per_s : null, (v, t) => v >= t,
+    (v, t) => `${fmt(v)} vs ${fmt(t)} (${fmt(v / (2 * t), 2)} of the raw rate)`),
   target('Agentyard batch orders/s ≥ BullMQ jobs/s',
     ay.batch?.per_s, bull?.phases.single?.per_s, (v, t) => v >= t, (v, t) => `${fmt(v)} vs ${fmt(t)}`),
   target('Agentyard p99 claim latency < 20 ms (single claims)',
@@ -87,12 +93,10 @@ const targets = [
     ay.batch?.latency_ms?.p99, ay.batch ? 20 : null, (v, t) => v < t, (v) => `${ms(v)} ms`),
 ];
 
-// Not targets: how close the service gets to the database cost of its own statements.
-const ownRatios = [['single', 'single claims'], ['batch', 'batch claims']].map(([phase, label]) => {
-  const own = pgb[`own_${phase}`]?.per_s;
-  const v = ay[phase]?.per_s;
-  return [`Agentyard ${label} / the same SQL in pgbench`, v == null || own == null ? '–' : `${fmt(v)} / ${fmt(own)} = ${fmt(v / own, 2)}`];
-});
+// Not a target: batches against the database cost of the same statements.
+const batchOwn = pgb.own_batch?.per_s;
+const batchRatio = ay.batch?.per_s == null || batchOwn == null ? '–'
+  : `${fmt(ay.batch.per_s)} / ${fmt(batchOwn)} = ${fmt(ay.batch.per_s / batchOwn, 2)}`;
 
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const table = (head, body) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`,
@@ -111,12 +115,8 @@ ${table(['System', 'Mode', 'Throughput', 'Unit', 'p50 ms', 'p99 ms', 'Notes'], r
 
 ${table(['Target', 'Measured', 'Result'], targets.map((t) => [t.name, t.shown, `**${t.result}**`]))}
 
-## Against its own SQL
-
-The same claim and complete statements, schema and events as task-service, driven by pgbench with the
-same N and concurrency and no service in between: what the database alone allows for this data model.
-
-${table(['Ratio', 'Measured'], ownRatios)}
+Batch claims against pgbench running task-service's own SQL (claim 10, complete each): ${batchRatio}.
+At a fixed W, claim latency follows throughput (Little's law: mean round trip ≈ W / requests per second).
 ${failures.length ? `\n## Problems\n\n${failures.map(([k, p]) => `- ${k}: ${cell(p.status)}`).join('\n')}\n` : ''}
 ## Machine
 
