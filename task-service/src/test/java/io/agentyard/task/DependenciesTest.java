@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +44,13 @@ class DependenciesTest {
                 .then().statusCode(status);
     }
 
+    /** A new autonomous task of {@code type} that each of {@code blockers} blocks. */
+    String blockedBy(String type, String... blockers) {
+        Map<String, Object> body = task(type, "autonomous");
+        body.put("dependsOn", Arrays.stream(blockers).map(id -> Map.of("taskId", id)).toList());
+        return create(owner, body);
+    }
+
     @Test
     void aBlockedTaskIsDispatchedWhenItsLastBlockerCompletes() {
         String worker = api.worker(UUID.randomUUID(), "refactor", 5);
@@ -71,9 +79,7 @@ class DependenciesTest {
         api.emptyQueue("refactor");
         String first = create(owner, task("refactor", "autonomous"));
         String second = create(owner, task("refactor", "autonomous"));
-        Map<String, Object> body = task("refactor", "autonomous");
-        body.put("dependsOn", List.of(Map.of("taskId", first), Map.of("taskId", second)));
-        String blocked = create(owner, body);
+        String blocked = blockedBy("refactor", first, second);
         List<Map<String, Object>> claimed = api.claim(worker, List.of("refactor"), 5, 0);
         assertEquals(2, claimed.size());
 
@@ -95,9 +101,7 @@ class DependenciesTest {
     @Test
     void aTaskLeftPendingWhenItsBlockerCompletedIsDispatchedBySweep() {
         String blocker = create(owner, task("refactor", "autonomous"));
-        Map<String, Object> body = task("refactor", "autonomous");
-        body.put("dependsOn", List.of(Map.of("taskId", blocker)));
-        String blocked = create(owner, body);
+        String blocked = blockedBy("refactor", blocker);
         // as if the replica that completed the blocker died before dispatching its dependents
         api.execute("update task.tasks set status = 'completed' where id = '" + blocker + "'");
         assertEquals("pending", status(owner, blocked));
@@ -142,9 +146,7 @@ class DependenciesTest {
     @Test
     void removingTheLastBlockerDispatches() {
         String blocker = create(owner, task("test", "human_required"));
-        Map<String, Object> body = task("test", "autonomous");
-        body.put("dependsOn", List.of(Map.of("taskId", blocker)));
-        String waiting = create(owner, body);
+        String waiting = blockedBy("test", blocker);
         assertEquals("pending", status(owner, waiting));
         as(owner).delete("/api/tasks/" + waiting + "/dependencies/" + blocker).then().statusCode(204);
         assertEquals("queued", status(owner, waiting));

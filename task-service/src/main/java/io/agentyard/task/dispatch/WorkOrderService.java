@@ -190,7 +190,7 @@ public class WorkOrderService {
             if (!row.getBoolean("dispatch_dependents")) {
                 return Uni.createFrom().item(response);
             }
-            // the completion has committed: should this fail, StrandedTaskSweeper dispatches them
+            // the completion has committed: should this fail, the stranded-task sweep (DispatchRounds) dispatches them
             return dispatcher.transaction(() -> dispatcher.dispatchDependentsOf(response.taskId()))
                     .onFailure().invoke(failure -> LOG.warnf("Dispatching the dependents of task %s failed: %s",
                             response.taskId(), failure.getMessage()))
