@@ -13,18 +13,25 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
 
 /**
  * Gives a test run its own world on the machine's real servers: a new PostgreSQL database (dropped
  * when the run ends), a Redis key prefix of its own, and a freshly generated RSA key pair for
  * signing and verifying access tokens. Nothing is shared between runs, so runs never see each
  * other's data. PostgreSQL comes from AGENTYARD_TEST_PG_*; Redis is the one AGENTYARD_REDIS_URL names
- * (default 127.0.0.1:6379), shared, with keys under the run's own prefix.
+ * (default 127.0.0.1:6379), shared, with keys under the run's own prefix, deleted when the run ends.
  */
 public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManager {
 
@@ -34,6 +41,7 @@ public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManage
     private static final String PG_PASSWORD = env("AGENTYARD_TEST_PG_PASSWORD", "");
 
     private String database;
+    private String keyPrefix;
     private Path keyDir;
 
     @Override
@@ -44,11 +52,12 @@ public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManage
         database = "agentyard_test_" + module + "_" + run;
         execute("CREATE DATABASE " + database);
         keyDir = writeKeyPair();
+        keyPrefix = "test:" + run + ":";
         return Map.of(
                 "quarkus.datasource.reactive.url", "postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database,
                 "quarkus.datasource.username", PG_USER,
                 "quarkus.datasource.password", PG_PASSWORD,
-                "agentyard.events.key-prefix", "test:" + run + ":",
+                "agentyard.events.key-prefix", keyPrefix,
                 "smallrye.jwt.sign.key.location", keyDir.resolve("private.pem").toUri().toString(),
                 "mp.jwt.verify.publickey.location", keyDir.resolve("public.pem").toUri().toString());
     }
@@ -57,6 +66,9 @@ public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManage
     public void stop() {
         if (database != null) {
             execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+        if (keyPrefix != null) {
+            deleteRedisKeys(keyPrefix);
         }
         if (keyDir != null) {
             try (var files = Files.list(keyDir)) {
@@ -67,6 +79,32 @@ public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManage
             } catch (IOException e) {
                 // a temp folder left behind is harmless
             }
+        }
+    }
+
+    /** Deletes the run's streams and other keys, so runs leave nothing behind in the shared Redis. */
+    private static void deleteRedisKeys(String prefix) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Redis client = Redis.createClient(vertx, env("AGENTYARD_REDIS_URL", "redis://127.0.0.1:6379"));
+            RedisAPI redis = RedisAPI.api(client);
+            String cursor = "0";
+            do {
+                Response page = redis.scan(List.of(cursor, "MATCH", prefix + "*", "COUNT", "1000"))
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                cursor = page.get(0).toString();
+                List<String> keys = new ArrayList<>();
+                page.get(1).forEach(key -> keys.add(key.toString()));
+                if (!keys.isEmpty()) {
+                    redis.del(keys).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                }
+            } while (!"0".equals(cursor));
+            client.close();
+        } catch (Exception e) {
+            // keys left behind do no harm to other runs: they live under this run's prefix
+            System.err.println("Could not delete the test run's Redis keys " + prefix + "*: " + e.getMessage());
+        } finally {
+            vertx.close();
         }
     }
 
