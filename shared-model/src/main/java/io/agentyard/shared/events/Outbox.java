@@ -31,7 +31,9 @@ public class Outbox {
     }
 
     public Uni<EventEnvelope> record(String type, Object subjectId, int schemaVersion, Object payload) {
-        EventEnvelope envelope = envelope(type, subjectId, schemaVersion, payload, TraceContext.current());
+        EventEnvelope envelope = new EventEnvelope(Uuids.timeOrdered(), type, source,
+                subjectId == null ? null : subjectId.toString(), Instant.now(), schemaVersion, TraceContext.current(),
+                EventJson.tree(payload));
         return Panache.currentTransaction().chain(transaction -> {
             if (transaction == null) {
                 return Uni.createFrom().failure(new IllegalStateException(
@@ -45,11 +47,5 @@ public class Outbox {
                     .setParameter(5, envelope.occurredAt())
                     .executeUpdate());
         }).replaceWith(envelope);
-    }
-
-    private EventEnvelope envelope(String type, Object subjectId, int schemaVersion, Object payload,
-                                   String traceparent) {
-        return new EventEnvelope(Uuids.timeOrdered(), type, source, subjectId == null ? null : subjectId.toString(),
-                Instant.now(), schemaVersion, traceparent, EventJson.tree(payload));
     }
 }
