@@ -25,8 +25,7 @@ public class BodySizeLimit {
     public void checkDeclaredLength(ContainerRequestContext request) {
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length != null && parse(length) > maxBytes) {
-            throw new ProblemException(413, "payload-too-large", "Payload too large",
-                    "the request body is larger than " + maxBytes + " bytes");
+            throw ProblemException.payloadTooLarge("the request body is larger than " + maxBytes + " bytes");
         }
     }
 

@@ -62,6 +62,15 @@ public class ProblemException extends jakarta.ws.rs.WebApplicationException {
         }).replaceWithVoid();
     }
 
+    public static ProblemException payloadTooLarge(String detail) {
+        return new ProblemException(413, "payload-too-large", "Payload too large", detail);
+    }
+
+    /** 503: a service this request needs is down or failing; worth retrying after {@code retryAfter}. */
+    public static ProblemException serviceUnavailable(String detail, Duration retryAfter) {
+        return new ProblemException(503, "service-unavailable", "Service unavailable", detail, null, retryAfter);
+    }
+
     public static ProblemException tooManyRequests(String detail, Duration retryAfter) {
         return new ProblemException(429, "too-many-requests", "Too many requests", detail, null, retryAfter);
     }
