@@ -1,6 +1,7 @@
 package io.agentyard.shared.events;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** Events of task-service, on stream {@code agentyard.task.events}. */
@@ -36,8 +37,26 @@ public final class TaskEvents {
     public record TaskDispatched(UUID taskId, UUID workOrderId, String queue) {
     }
 
-    /** A work order's lifecycle step; {@code workerId} and {@code executionId} once claimed. */
+    /** How much of a run's stdout and stderr (the last characters) a work_order.completed event carries. */
+    public static final int OUTPUT_TAIL = 4096;
+
+    /**
+     * A work order's lifecycle step; {@code workerId} and {@code executionId} once claimed.
+     * {@code ownerId} (the task's creator), {@code agentId} and {@code workflowId} are on every step;
+     * {@code input} on work_order.claimed; {@code exitCode}, {@code result}, the output tails and
+     * {@code metrics} on work_order.completed.
+     */
     public record WorkOrderChanged(UUID workOrderId, UUID taskId, String queue, String status, int attempt,
-                                   UUID workerId, UUID executionId, Instant leaseExpiresAt, String error) {
+                                   UUID workerId, UUID executionId, Instant leaseExpiresAt, String error,
+                                   UUID ownerId, UUID agentId, UUID workflowId, Map<String, Object> input,
+                                   Integer exitCode, Map<String, Object> result, String stdoutTail,
+                                   String stderrTail, Map<String, Object> metrics) {
+
+        /** The step of an order without the task's facts or an outcome (producers not updated yet). */
+        public WorkOrderChanged(UUID workOrderId, UUID taskId, String queue, String status, int attempt,
+                                UUID workerId, UUID executionId, Instant leaseExpiresAt, String error) {
+            this(workOrderId, taskId, queue, status, attempt, workerId, executionId, leaseExpiresAt, error,
+                    null, null, null, null, null, null, null, null, null);
+        }
     }
 }
