@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.agentyard.shared.reactive.AfterCommit;
 import io.agentyard.shared.reactive.SafeContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -195,7 +196,7 @@ public class EventConsumers {
                         all = all.chain(() -> handler.handle(event));
                     }
                     return all;
-                }));
+                })).onFailure().invoke(AfterCommit::discard).call(AfterCommit::run);
             }).chain(() -> {
                 lastErrors.remove(message.id());
                 metrics.counter("agentyard.events.consumed", "stream", stream, "type", event.type()).increment();

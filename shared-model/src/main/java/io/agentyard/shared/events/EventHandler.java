@@ -9,6 +9,8 @@ import io.smallrye.mutiny.Uni;
  * {@link EventConsumers} subscribes it to {@code agentyard.<source()>.events} with a consumer group
  * named after this service. {@link #handle} runs inside a database transaction that also records
  * the event id, so a redelivered event is skipped; the message is acknowledged after the commit.
+ * Work that must see the commit (wake-ups, live notifications) is registered with
+ * {@link io.agentyard.shared.reactive.AfterCommit}; it runs once the transaction has committed.
  */
 public interface EventHandler {
 
