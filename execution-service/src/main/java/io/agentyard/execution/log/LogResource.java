@@ -1,0 +1,115 @@
+package io.agentyard.execution.log;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.agentyard.execution.execution.ExecutionService;
+import io.agentyard.shared.problem.ProblemException;
+import io.agentyard.shared.security.Caller;
+import io.agentyard.shared.security.Roles;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** An execution's logs: appended in batches by its worker, queried, and followed live (SSE). */
+@Path("/api/executions/{executionId}/logs")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE, Roles.WORKER})
+public class LogResource {
+
+    static final String LIMIT_RULE = "must be between 1 and 1000";
+
+    private final LogService logs;
+    private final LogTails tails;
+    private final ExecutionService executions;
+    private final JsonWebToken jwt;
+
+    LogResource(LogService logs, LogTails tails, ExecutionService executions, JsonWebToken jwt) {
+        this.logs = logs;
+        this.tails = tails;
+        this.executions = executions;
+        this.jwt = jwt;
+    }
+
+    @POST
+    @RolesAllowed(Roles.WORKER)
+    @Operation(summary = "Append a batch of lines (the worker holding the running execution); "
+            + "a batch repeated with the same Idempotency-Key is stored once")
+    public Uni<RestResponse<LogDtos.Stored>> append(@PathParam("executionId") UUID executionId,
+                                                    @HeaderParam("Idempotency-Key") String batchKey,
+                                                    LogDtos.Batch batch) {
+        return logs.append(Caller.from(jwt), executionId, batchKey, batch)
+                .map(stored -> RestResponse.status(stored.duplicate() ? RestResponse.Status.OK
+                        : RestResponse.Status.CREATED, stored));
+    }
+
+    @GET
+    @Operation(summary = "Lines in sequence order after ?after=, filtered by level, time range and text")
+    public Uni<LogDtos.LogPage> query(@PathParam("executionId") UUID executionId,
+                                      @QueryParam("after") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") long after,
+                                      @QueryParam("level") List<LogDtos.Level> levels,
+                                      @QueryParam("from") Instant from, @QueryParam("to") Instant to,
+                                      @QueryParam("contains") String contains,
+                                      @QueryParam("limit") @DefaultValue("100") @Min(value = 1, message = LIMIT_RULE)
+                                      @Max(value = 1000, message = LIMIT_RULE) int limit) {
+        return logs.query(Caller.from(jwt), executionId, after, levels, from, to, contains, limit);
+    }
+
+    @GET
+    @Path("/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Follow the logs live (SSE) from Last-Event-ID (or ?after=); ends when the execution finishes")
+    public Multi<OutboundSseEvent> stream(@PathParam("executionId") UUID executionId,
+                                          @HeaderParam("Last-Event-ID") String lastEventId,
+                                          @QueryParam("after") @DefaultValue("0") long after,
+                                          @Context Sse sse) {
+        long from = lastEventId == null || lastEventId.isBlank() ? after : parseSequence(lastEventId);
+        if (from < 0) {
+            throw ProblemException.invalidField("after", "must be 0 or more");
+        }
+        return executions.readable(Caller.from(jwt), executionId)
+                .onItem().transformToMulti(execution -> tails.follow(executionId, from))
+                .map(event -> toSse(sse, event));
+    }
+
+    private static OutboundSseEvent toSse(Sse sse, LogTails.Event event) {
+        if (event instanceof LogTails.Line line) {
+            return sse.newEventBuilder().id(Long.toString(line.line().sequence())).name("log")
+                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(line.line()).build();
+        }
+        LogTails.End end = (LogTails.End) event;
+        return sse.newEventBuilder().name("end").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(Map.of("status", end.status(), "lastSequence", end.lastSequence())).build();
+    }
+
+    private static long parseSequence(String lastEventId) {
+        try {
+            return Long.parseLong(lastEventId.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalidField("Last-Event-ID", "must be a log sequence number");
+        }
+    }
+}
