@@ -8,6 +8,7 @@ import static io.agentyard.task.TaskApi.task;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -52,6 +53,47 @@ class TasksTest {
                 + "' and queue_name = 'bugfix' and status = 'pending' and priority = 2"));
         assertEquals(1, api.count("select count(*) from task.outbox where subject_id = '" + id
                 + "' and event_type = 'task.dispatched'"));
+    }
+
+    @Test
+    void aTaskFiledForAnAgentAndWorkflowKeepsThemAndItsInputAndListsByThem() {
+        UUID agentId = UUID.randomUUID();
+        UUID workflowId = UUID.randomUUID();
+        Map<String, Object> body = task("feature", "human_required");
+        body.putAll(Map.of("agentId", agentId.toString(), "workflowId", workflowId.toString(),
+                "input", Map.of("prompt", "add a login page", "attempts", 2)));
+        String forBoth = as(owner).body(body).post("/api/tasks").then().statusCode(201)
+                .body("agentId", is(agentId.toString())).body("workflowId", is(workflowId.toString()))
+                .body("input.prompt", is("add a login page")).body("input.attempts", is(2))
+                .extract().path("id");
+        Map<String, Object> agentOnly = task("feature", "human_required");
+        agentOnly.put("agentId", agentId.toString());
+        String forAgent = create(owner, agentOnly);
+        String plain = create(owner, task("feature", "human_required"));
+        as(owner).get("/api/tasks/" + plain).then().statusCode(200)
+                .body("agentId", nullValue()).body("workflowId", nullValue()).body("input", nullValue());
+
+        as(owner).get("/api/tasks?agentId=" + agentId + "&sort=createdAt").then().statusCode(200)
+                .body("total", is(2)).body("items.id", is(List.of(forBoth, forAgent)));
+        as(owner).get("/api/tasks?workflowId=" + workflowId).then().statusCode(200)
+                .body("total", is(1)).body("items[0].id", is(forBoth));
+        as(owner).get("/api/tasks?agentId=" + agentId + "&workflowId=" + UUID.randomUUID()).then().statusCode(200)
+                .body("total", is(0));
+        as(TestTokens.developer(UUID.randomUUID())).get("/api/tasks?agentId=" + agentId).then().statusCode(200)
+                .body("total", is(0));
+    }
+
+    @Test
+    void aTasksInputMustBeAJsonObject() {
+        Map<String, Object> body = task("docs", "autonomous");
+        body.put("input", "just text");
+        as(owner).body(body).post("/api/tasks").then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", is("input"));
+        body.put("input", List.of(1, 2));
+        as(owner).body(body).post("/api/tasks").then().statusCode(400).body("errors[0].field", is("input"));
+        body.put("agentId", "not-a-uuid");
+        body.remove("input");
+        as(owner).body(body).post("/api/tasks").then().statusCode(400).body("errors[0].field", is("agentId"));
     }
 
     @Test

@@ -23,6 +23,9 @@ public final class TaskEvents {
     public static final String WORK_ORDER_EXPIRED = "work_order.expired";
     public static final String WORK_ORDER_DEAD_LETTERED = "work_order.dead_lettered";
 
+    /** {@link WorkOrderChanged#stdoutTail()} and {@code stderrTail} hold at most this many characters. */
+    public static final int OUTPUT_TAIL = 4096;
+
     private TaskEvents() {
     }
 
@@ -37,26 +40,32 @@ public final class TaskEvents {
     public record TaskDispatched(UUID taskId, UUID workOrderId, String queue) {
     }
 
-    /** How much of a run's stdout and stderr (the last characters) a work_order.completed event carries. */
-    public static final int OUTPUT_TAIL = 4096;
-
     /**
-     * A work order's lifecycle step; {@code workerId} and {@code executionId} once claimed.
-     * {@code ownerId} (the task's creator), {@code agentId} and {@code workflowId} are on every step;
-     * {@code input} on work_order.claimed; {@code exitCode}, {@code result}, the output tails and
-     * {@code metrics} on work_order.completed.
+     * A work order's lifecycle step. On every {@code work_order.*} event: the order, its task and
+     * queue, the order's status, the attempt (1 for the first), the task's owner ({@code ownerId},
+     * the task's {@code created_by}) and the agent and workflow it was filed for (null when none);
+     * {@code workerId}, {@code executionId} and {@code leaseExpiresAt} once claimed; {@code error}
+     * on failures. {@code input} (the task's input JSON) is set on {@code work_order.claimed} only;
+     * {@code exitCode}, {@code result}, {@code stdoutTail} / {@code stderrTail} (the last
+     * {@link #OUTPUT_TAIL} characters of the reported output) and {@code metrics} on
+     * {@code work_order.completed} only; null elsewhere.
      */
     public record WorkOrderChanged(UUID workOrderId, UUID taskId, String queue, String status, int attempt,
                                    UUID workerId, UUID executionId, Instant leaseExpiresAt, String error,
                                    UUID ownerId, UUID agentId, UUID workflowId, Map<String, Object> input,
                                    Integer exitCode, Map<String, Object> result, String stdoutTail,
                                    String stderrTail, Map<String, Object> metrics) {
+    }
 
-        /** The step of an order without the task's facts or an outcome (producers not updated yet). */
-        public WorkOrderChanged(UUID workOrderId, UUID taskId, String queue, String status, int attempt,
-                                UUID workerId, UUID executionId, Instant leaseExpiresAt, String error) {
-            this(workOrderId, taskId, queue, status, attempt, workerId, executionId, leaseExpiresAt, error,
-                    null, null, null, null, null, null, null, null, null);
+    /**
+     * The last {@link #OUTPUT_TAIL} characters (code points, as PostgreSQL's {@code right()} counts
+     * them) of {@code output}; null stays null.
+     */
+    public static String tail(String output) {
+        if (output == null) {
+            return null;
         }
+        int length = output.codePointCount(0, output.length());
+        return length <= OUTPUT_TAIL ? output : output.substring(output.offsetByCodePoints(0, length - OUTPUT_TAIL));
     }
 }

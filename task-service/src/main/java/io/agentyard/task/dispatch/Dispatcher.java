@@ -139,10 +139,39 @@ public class Dispatcher {
         });
     }
 
+    /**
+     * Records a {@code work_order.*} event of {@code type} for the order as it is now. Owner, agent
+     * and workflow come from the order's payload, as task.work_order_changed (V5) reads them for
+     * the claims and completions recorded in SQL; the input goes only on a claim and the outcome
+     * only on a completion (see {@link TaskEvents.WorkOrderChanged}).
+     */
     public Uni<Void> recordOrder(String type, WorkOrder order) {
-        return outbox.record(type, order.id, new TaskEvents.WorkOrderChanged(order.id, order.taskId, order.queue,
-                order.status.name(), order.attempt(), order.claimedBy, order.executionId, order.expiresAt,
-                order.errorMessage)).replaceWithVoid();
+        return outbox.record(type, order.id, orderChanged(type, order)).replaceWithVoid();
+    }
+
+    static TaskEvents.WorkOrderChanged orderChanged(String type, WorkOrder order) {
+        Map<String, Object> payload = order.payload == null ? Map.of() : order.payload;
+        boolean claimed = TaskEvents.WORK_ORDER_CLAIMED.equals(type);
+        boolean completed = TaskEvents.WORK_ORDER_COMPLETED.equals(type);
+        return new TaskEvents.WorkOrderChanged(order.id, order.taskId, order.queue, order.status.name(),
+                order.attempt(), order.claimedBy, order.executionId, order.expiresAt, order.errorMessage,
+                uuidIn(payload, "createdBy"), uuidIn(payload, "agentId"), uuidIn(payload, "workflowId"),
+                claimed ? mapIn(payload, "input") : null,
+                completed ? order.exitCode : null,
+                completed ? order.result : null,
+                completed ? TaskEvents.tail(order.stdout) : null,
+                completed ? TaskEvents.tail(order.stderr) : null,
+                completed ? order.metrics : null);
+    }
+
+    private static UUID uuidIn(Map<String, Object> payload, String key) {
+        Object value = payload.get(key);
+        return value == null ? null : UUID.fromString(value.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapIn(Map<String, Object> payload, String key) {
+        return payload.get(key) instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
     }
 
     private Uni<Void> announceQueued() {
@@ -182,6 +211,11 @@ public class Dispatcher {
         putIfPresent(payload, "projectId", task.projectId == null ? null : task.projectId.toString());
         putIfPresent(payload, "reviewComment", task.reviewComment);
         payload.put("context", task.context == null ? Map.of() : task.context);
+        // who the run is for: task.work_order_changed (V5) reads these for the events of the order
+        payload.put("createdBy", task.createdBy.toString());
+        putIfPresent(payload, "agentId", task.agentId == null ? null : task.agentId.toString());
+        putIfPresent(payload, "workflowId", task.workflowId == null ? null : task.workflowId.toString());
+        putIfPresent(payload, "input", task.input);
         return payload;
     }
 

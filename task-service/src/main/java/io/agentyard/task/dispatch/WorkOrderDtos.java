@@ -24,7 +24,7 @@ public final class WorkOrderDtos {
 
     public static final int MAX_CLAIM = 50;
     public static final int MAX_WAIT_SECONDS = 30;
-    /** stdout and stderr are kept up to this many characters (the rest belongs in execution logs). */
+    /** stdout and stderr keep their last this many characters (the whole output belongs in execution logs). */
     public static final int MAX_OUTPUT = 64 * 1024;
 
     /** What a worker asks for: orders from these queues, at most {@code max}, waiting up to {@code waitSeconds}. */
@@ -77,6 +77,23 @@ public final class WorkOrderDtos {
                     row.getInteger("timeout_seconds"), instant(row, "enqueued_at"), instant(row, "available_at"),
                     instant(row, "claimed_at"), instant(row, "completed_at"), instant(row, "expires_at"),
                     row.getUUID("claimed_by"), row.getUUID("execution_id"));
+        }
+    }
+
+    /**
+     * Who holds (or held) an execution: the attempt of a work order it was issued for. {@code status}
+     * is that attempt's: active, completed, failed or timeout.
+     */
+    public record ExecutionHolder(UUID executionId, UUID workOrderId, UUID taskId, UUID workerId, int attempt,
+                                  WorkerAssignment.Status status, UUID ownerId, UUID agentId, UUID workflowId,
+                                  Map<String, Object> input, Instant claimedAt) {
+
+        static ExecutionHolder from(Row row) {
+            return new ExecutionHolder(row.getUUID("execution_id"), row.getUUID("work_order_id"),
+                    row.getUUID("task_id"), row.getUUID("worker_id"), row.getInteger("attempt"),
+                    WorkerAssignment.Status.valueOf(row.getString("status")), row.getUUID("created_by"),
+                    row.getUUID("agent_id"), row.getUUID("workflow_id"), map(row, "input"),
+                    instant(row, "assigned_at"));
         }
     }
 

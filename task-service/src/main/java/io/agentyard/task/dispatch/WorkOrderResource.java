@@ -67,6 +67,14 @@ public class WorkOrderResource {
     }
 
     @GET
+    @Path("/executions/{executionId}")
+    @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Who holds (or held) an execution: its work order, attempt, worker, status and task's owner")
+    public Uni<WorkOrderDtos.ExecutionHolder> holder(@PathParam("executionId") UUID executionId) {
+        return workOrders.holderOf(executionId);
+    }
+
+    @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE, Roles.WORKER})
     @Operation(summary = "Read a work order (a worker: only orders it holds)")

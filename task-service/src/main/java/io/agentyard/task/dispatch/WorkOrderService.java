@@ -134,8 +134,9 @@ public class WorkOrderService {
                 from picked where o.id = picked.id
                 returning o.*
             ), assigned as (
-                insert into task.worker_assignments (id, worker_id, work_order_id, execution_id, status, assigned_at)
-                select gen_random_uuid(), $1, id, execution_id, 'active', now() from claimed
+                insert into task.worker_assignments (id, worker_id, work_order_id, execution_id, status, assigned_at,
+                                                     attempt)
+                select gen_random_uuid(), $1, id, execution_id, 'active', now(), retry_count + 1 from claimed
             ), started as (
                 update task.tasks t
                 set status = 'in_progress', assigned_to = $1, started_at = coalesce(t.started_at, now()),
@@ -334,6 +335,30 @@ public class WorkOrderService {
         return delay.compareTo(config.maxRetryBackoff()) > 0 ? config.maxRetryBackoff() : delay;
     }
 
+    /**
+     * Who holds (or held) execution {@code executionId}: the attempt task-service issued it for,
+     * with that attempt's own worker, number and status, and the task's owner, agent, workflow and
+     * input. Found through the assignment, since a retry clears the order's execution id. 404 when
+     * task-service never issued the id.
+     */
+    public Uni<WorkOrderDtos.ExecutionHolder> holderOf(UUID executionId) {
+        return pool.preparedQuery(HOLDER).execute(Tuple.of(executionId)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ProblemException.notFound("execution", executionId);
+            }
+            return WorkOrderDtos.ExecutionHolder.from(rows.iterator().next());
+        });
+    }
+
+    /** The assignment of execution $1 (execution_id is unique there) with its order and task. */
+    private static final String HOLDER = """
+            select a.execution_id, a.work_order_id, o.task_id, a.worker_id, a.attempt, a.status, a.assigned_at,
+                   t.created_by, t.agent_id, t.workflow_id, t.input
+            from task.worker_assignments a
+            join task.work_orders o on o.id = a.work_order_id
+            join task.tasks t on t.id = o.task_id
+            where a.execution_id = $1""";
+
     @WithSession
     public Uni<WorkOrderDtos.WorkOrderResponse> get(Caller caller, UUID id) {
         return workOrders.findById(id).map(order -> {
@@ -375,8 +400,9 @@ public class WorkOrderService {
         return value == null ? null : new JsonObject(value).encode();
     }
 
+    /** The end of the output, where a run's outcome and errors are (and the events' tails come from). */
     private static String clip(String output) {
         return output == null || output.length() <= WorkOrderDtos.MAX_OUTPUT ? output
-                : output.substring(0, WorkOrderDtos.MAX_OUTPUT);
+                : output.substring(output.length() - WorkOrderDtos.MAX_OUTPUT);
     }
 }

@@ -29,6 +29,9 @@ public class WorkerAssignment {
     @Column(name = "execution_id")
     public UUID executionId;
 
+    /** Which attempt of the order this is, 1 for the first. */
+    public int attempt;
+
     @Enumerated(EnumType.STRING)
     public Status status;
 

@@ -87,6 +87,18 @@ public class Task {
     @Column(name = "project_id")
     public UUID projectId;
 
+    /** The agent-service agent the task was filed for, if any (no foreign key: another service's id). */
+    @Column(name = "agent_id")
+    public UUID agentId;
+
+    /** The agent-service workflow the task runs, if any. */
+    @Column(name = "workflow_id")
+    public UUID workflowId;
+
+    /** The run's input, a JSON object, if any; handed to the worker in the work order's payload. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> input;
+
     @Column(name = "approved_by")
     public UUID approvedBy;
 

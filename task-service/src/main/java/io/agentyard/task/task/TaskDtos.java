@@ -40,7 +40,10 @@ public final class TaskDtos {
             @Size(max = 100) Map<String, Object> metadata,
             UUID parentTaskId,
             UUID projectId,
-            @Size(max = 50) List<@Valid @NotNull DependsOn> dependsOn) {
+            @Size(max = 50) List<@Valid @NotNull DependsOn> dependsOn,
+            UUID agentId,
+            UUID workflowId,
+            @Size(max = 100) Map<String, Object> input) {
     }
 
     /** PATCH: fields left out stay. Status moves only through the action endpoints. */
@@ -77,7 +80,8 @@ public final class TaskDtos {
                                Task.Permission permissionLevel, Task.Priority priority, TaskStatus status,
                                String repositoryUrl, String branchName, Integer issueNumber, Integer prNumber,
                                Map<String, Object> context, Map<String, Object> metadata, UUID createdBy,
-                               UUID assignedTo, UUID parentTaskId, UUID projectId, UUID approvedBy,
+                               UUID assignedTo, UUID parentTaskId, UUID projectId, UUID agentId,
+                               UUID workflowId, Map<String, Object> input, UUID approvedBy,
                                Instant approvedAt, String reviewComment, Instant createdAt, Instant updatedAt,
                                Instant startedAt, Instant completedAt) {
 
@@ -85,7 +89,7 @@ public final class TaskDtos {
             return new TaskResponse(task.id, task.title, task.description, task.taskType, task.permissionLevel,
                     task.priority, task.status, task.repositoryUrl, task.branchName, task.issueNumber, task.prNumber,
                     task.context, task.metadata, task.createdBy, task.assignedTo, task.parentTaskId, task.projectId,
-                    task.approvedBy, task.approvedAt, task.reviewComment, task.createdAt, task.updatedAt,
+                    task.agentId, task.workflowId, task.input, task.approvedBy, task.approvedAt, task.reviewComment, task.createdAt, task.updatedAt,
                     task.startedAt, task.completedAt);
         }
     }

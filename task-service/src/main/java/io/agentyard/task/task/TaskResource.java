@@ -62,9 +62,11 @@ public class TaskResource {
                                                  @QueryParam("assignedTo") UUID assignedTo,
                                                  @QueryParam("createdBy") UUID createdBy,
                                                  @QueryParam("parentTaskId") UUID parentTaskId,
+                                                 @QueryParam("agentId") UUID agentId,
+                                                 @QueryParam("workflowId") UUID workflowId,
                                                  @Valid @BeanParam PageRequest page) {
         return tasks.list(Caller.from(jwt), new TaskService.Filter(status, taskType, priority, projectId, assignedTo,
-                createdBy, parentTaskId), page);
+                createdBy, parentTaskId, agentId, workflowId), page);
     }
 
     @GET

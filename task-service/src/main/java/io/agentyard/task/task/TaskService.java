@@ -80,6 +80,9 @@ public class TaskService {
                     task.createdBy = caller.id();
                     task.parentTaskId = request.parentTaskId();
                     task.projectId = request.projectId();
+                    task.agentId = request.agentId();
+                    task.workflowId = request.workflowId();
+                    task.input = request.input() == null ? null : new HashMap<>(request.input());
                     task.createdAt = now;
                     task.updatedAt = now;
                     return tasks.persist(task);
@@ -93,7 +96,7 @@ public class TaskService {
     }
 
     public record Filter(TaskStatus status, Task.Type taskType, Task.Priority priority, UUID projectId,
-                         UUID assignedTo, UUID createdBy, UUID parentTaskId) {
+                         UUID assignedTo, UUID createdBy, UUID parentTaskId, UUID agentId, UUID workflowId) {
     }
 
     @WithSession
@@ -105,7 +108,8 @@ public class TaskService {
         Conditions where = Conditions.of().equal("createdBy", scope != null ? scope : filter.createdBy())
                 .equal("status", filter.status()).equal("taskType", filter.taskType())
                 .equal("priority", filter.priority()).equal("projectId", filter.projectId())
-                .equal("assignedTo", filter.assignedTo()).equal("parentTaskId", filter.parentTaskId());
+                .equal("assignedTo", filter.assignedTo()).equal("parentTaskId", filter.parentTaskId())
+                .equal("agentId", filter.agentId()).equal("workflowId", filter.workflowId());
         return tasks.find(where.query() + page.orderBy(SORTABLE, "createdAt"), where.params())
                 .page(page.toPanache()).list()
                 .chain(found -> tasks.count(where.query(), where.params())
