@@ -36,7 +36,8 @@ public final class EventJson {
         }
     }
 
-    static com.fasterxml.jackson.databind.JsonNode tree(Object payload) {
+    /** A payload as the JSON an envelope carries in {@code data}. */
+    public static com.fasterxml.jackson.databind.JsonNode tree(Object payload) {
         return MAPPER.valueToTree(payload);
     }
 }
