@@ -32,8 +32,26 @@ import io.vertx.redis.client.Response;
  * signing and verifying access tokens. Nothing is shared between runs, so runs never see each
  * other's data. PostgreSQL comes from AGENTYARD_TEST_PG_*; Redis is the one AGENTYARD_REDIS_URL names
  * (default 127.0.0.1:6379), shared, with keys under the run's own prefix, deleted when the run ends.
+ * <p>
+ * {@link #current()} tells other resources (such as {@link SiblingServiceResource}) the world of the
+ * run, so services they launch share it.
  */
 public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManager {
+
+    /**
+     * A test run's world: its database (reactive URL {@code postgresql://host:port/name}, as
+     * {@code AGENTYARD_DB_URL} takes it), credentials, Redis and key prefix, and its RSA key pair
+     * (PKCS#8 and X.509 PEM files) that signs and verifies the run's access tokens.
+     */
+    public record World(String database, String databaseUrl, String username, String password, String redisUrl,
+                        String keyPrefix, Path privateKey, Path publicKey) {
+
+        public String jdbcUrl() {
+            return "jdbc:" + databaseUrl;
+        }
+    }
+
+    private static volatile World current;
 
     private static final String PG_HOST = env("AGENTYARD_TEST_PG_HOST", "127.0.0.1");
     private static final String PG_PORT = env("AGENTYARD_TEST_PG_PORT", "5432");
@@ -53,8 +71,11 @@ public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManage
         execute("CREATE DATABASE " + database);
         keyDir = writeKeyPair();
         keyPrefix = "test:" + run + ":";
+        String url = "postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database;
+        current = new World(database, url, PG_USER, PG_PASSWORD, env("AGENTYARD_REDIS_URL", "redis://127.0.0.1:6379"),
+                keyPrefix, keyDir.resolve("private.pem"), keyDir.resolve("public.pem"));
         return Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database,
+                "quarkus.datasource.reactive.url", url,
                 "quarkus.datasource.username", PG_USER,
                 "quarkus.datasource.password", PG_PASSWORD,
                 "agentyard.events.key-prefix", keyPrefix,
@@ -62,8 +83,22 @@ public class FreshDatabaseResource implements QuarkusTestResourceLifecycleManage
                 "mp.jwt.verify.publickey.location", keyDir.resolve("public.pem").toUri().toString());
     }
 
+    /** The world of the run under way; fails when this resource has not started (yet). */
+    public static World current() {
+        World world = current;
+        if (world == null) {
+            throw new IllegalStateException("no test world: FreshDatabaseResource has not started; declare it on the"
+                    + " test class, and start resources that use its world after it (a higher order())");
+        }
+        return world;
+    }
+
     @Override
     public void stop() {
+        World world = current;
+        if (world != null && world.database().equals(database)) {
+            current = null;
+        }
         if (database != null) {
             execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
