@@ -26,7 +26,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.agentyard.execution.execution.ExecutionService;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
@@ -44,13 +43,11 @@ public class LogResource {
 
     private final LogService logs;
     private final LogTails tails;
-    private final ExecutionService executions;
     private final JsonWebToken jwt;
 
-    LogResource(LogService logs, LogTails tails, ExecutionService executions, JsonWebToken jwt) {
+    LogResource(LogService logs, LogTails tails, JsonWebToken jwt) {
         this.logs = logs;
         this.tails = tails;
-        this.executions = executions;
         this.jwt = jwt;
     }
 
@@ -80,6 +77,7 @@ public class LogResource {
 
     @GET
     @Path("/stream")
+    @ReadableExecution
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Follow the logs live (SSE) from Last-Event-ID (or ?after=); ends when the execution finishes")
     public Multi<OutboundSseEvent> stream(@PathParam("executionId") UUID executionId,
@@ -90,9 +88,8 @@ public class LogResource {
         if (from < 0) {
             throw ProblemException.invalidField("after", "must be 0 or more");
         }
-        return executions.readable(Caller.from(jwt), executionId)
-                .onItem().transformToMulti(execution -> tails.follow(executionId, from))
-                .map(event -> toSse(sse, event));
+        // ReadableExecution checked the caller before the stream began (a refusal here would break the stream)
+        return tails.follow(executionId, from).map(event -> toSse(sse, event));
     }
 
     private static OutboundSseEvent toSse(Sse sse, LogTails.Event event) {

@@ -1,0 +1,160 @@
+package io.agentyard.execution;
+
+import static io.agentyard.execution.ExecutionApi.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.agentyard.shared.testing.Eventually;
+import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.TestTokens;
+import io.agentyard.execution.log.LogTails;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Followers of a run's logs (SSE) get every line once, in order, from where they ask, until the run ends. */
+@QuarkusTest
+@QuarkusTestResource(value = FreshDatabaseResource.class, restrictToAnnotatedClass = true)
+class LogStreamTest {
+
+    @Inject
+    ExecutionApi api;
+
+    @Inject
+    LogTails tails;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    final UUID ownerId = UUID.randomUUID();
+    final String owner = TestTokens.developer(ownerId);
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** One SSE event as received. */
+    record Received(String id, String name, String data) {
+    }
+
+    /** Follows the stream in the background until it ends; the future holds every event received. */
+    CompletableFuture<List<Received>> follow(ExecutionApi.Run run, String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/executions/" + run.executionId()
+                        + "/logs/stream")).header("Authorization", "Bearer " + owner).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()).thenApplyAsync(response -> {
+            assertEquals(200, response.statusCode());
+            List<Received> events = new ArrayList<>();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String id = null;
+                String name = null;
+                StringBuilder data = new StringBuilder();
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.isEmpty()) {
+                        if (name != null || data.length() > 0) {
+                            events.add(new Received(id, name, data.toString()));
+                        }
+                        id = null;
+                        name = null;
+                        data.setLength(0);
+                    } else if (line.startsWith("id:")) {
+                        id = line.substring(3).trim();
+                    } else if (line.startsWith("event:")) {
+                        name = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5).trim());
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return events;
+        });
+    }
+
+    void post(ExecutionApi.Run run, int from, int count) {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            lines.add(Map.of("level", "INFO", "message", "line " + i));
+        }
+        as(TestTokens.worker(run.workerId())).body(Map.of("lines", lines))
+                .post("/api/executions/" + run.executionId() + "/logs").then().statusCode(201);
+    }
+
+    static List<String> ids(List<Received> events) {
+        return events.stream().filter(event -> "log".equals(event.name())).map(Received::id).toList();
+    }
+
+    static List<String> range(int from, int to) {
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            ids.add(Integer.toString(i));
+        }
+        return ids;
+    }
+
+    @Test
+    void followersFromTheStartAndFromMidStreamMissNothingAndSeeNothingTwice() throws Exception {
+        ExecutionApi.Run run = api.running(ownerId, UUID.randomUUID());
+        post(run, 0, 10);
+        CompletableFuture<List<Received>> fromStart = follow(run, null);
+        CompletableFuture<List<Received>> resumed = follow(run, "7");
+        Eventually.await(Duration.ofSeconds(10), "both followers joined", () -> tails.tailed() == 1);
+        for (int batch = 0; batch < 5; batch++) {
+            post(run, 10 + batch * 4, 4);
+        }
+        api.completed(run, 0, Map.of(), null, null, null);
+
+        List<Received> all = fromStart.get(15, TimeUnit.SECONDS);
+        List<Received> rest = resumed.get(15, TimeUnit.SECONDS);
+        assertEquals(range(1, 30), ids(all));
+        assertEquals(range(8, 30), ids(rest));
+        Received end = all.get(all.size() - 1);
+        assertEquals("end", end.name());
+        assertTrue(end.data().contains("\"completed\""), end.data());
+        assertTrue(all.get(0).data().contains("\"message\":\"line 0\""), all.get(0).data());
+        Eventually.await(Duration.ofSeconds(5), "the tail closed with its followers", () -> tails.tailed() == 0);
+    }
+
+    @Test
+    void aFinishedRunStreamsWhatItLoggedAndEnds() throws Exception {
+        ExecutionApi.Run run = api.running(ownerId, UUID.randomUUID());
+        post(run, 0, 3);
+        api.completed(run, 1, Map.of(), null, null, null);
+        api.awaitStatus(run.executionId(), "completed");
+        List<Received> events = follow(run, "1").get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("2", "3"), ids(events));
+        assertEquals("end", events.get(events.size() - 1).name());
+    }
+
+    @Test
+    void strangersCannotFollow() throws Exception {
+        ExecutionApi.Run run = api.running(ownerId, UUID.randomUUID());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "api/executions/"
+                                + run.executionId() + "/logs/stream"))
+                        .header("Authorization", "Bearer " + TestTokens.developer(UUID.randomUUID()))
+                        .header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, response.statusCode());
+        assertTrue(response.body().contains("does not exist"), response.body());
+    }
+}
