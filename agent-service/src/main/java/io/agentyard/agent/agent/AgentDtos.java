@@ -43,6 +43,15 @@ public final class AgentDtos {
             Boolean active) {
     }
 
+    /**
+     * A task filed for the agent ({@code POST /api/agents/{id}/tasks}): task-service's task fields a
+     * person files, which task-service validates. The agent is the one in the path.
+     */
+    public record NewTask(String title, String description, String taskType, String permissionLevel, String priority,
+                          String repositoryUrl, String branchName, Map<String, Object> context,
+                          Map<String, Object> metadata, UUID projectId, UUID workflowId, Map<String, Object> input) {
+    }
+
     public record AgentResponse(UUID id, UUID ownerId, String name, String description, AgentEnums.Category category,
                                 AgentEnums.Type agentType, AgentEnums.Status status,
                                 Map<String, Object> configuration, List<String> capabilities, boolean active,

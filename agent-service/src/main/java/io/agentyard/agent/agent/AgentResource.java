@@ -17,12 +17,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.agentyard.agent.client.TaskServiceRefusal;
 import io.agentyard.shared.page.Page;
 import io.agentyard.shared.page.PageRequest;
 import io.agentyard.shared.security.Caller;
@@ -75,6 +78,22 @@ public class AgentResource {
     @Operation(summary = "Change an agent; fields left out stay as they are")
     public Uni<AgentDtos.AgentResponse> update(@PathParam("id") UUID id, @Valid @NotNull AgentDtos.Update update) {
         return agents.update(Caller.from(jwt), id, update);
+    }
+
+    @POST
+    @Path("/{id}/tasks")
+    @Operation(summary = "File a task for the agent (owner or admin; the agent must be active), in task-service as the"
+            + " caller; answers task-service's 201 and task, or its 4xx problem; 503 when task-service is unavailable")
+    public Uni<RestResponse<String>> fileTask(@PathParam("id") UUID id, @NotNull AgentDtos.NewTask request) {
+        return agents.fileTask(Caller.from(jwt), "Bearer " + jwt.getRawToken(), id, request)
+                .map(filed -> RestResponse.ResponseBuilder.<String>created(filed.location())
+                        .type(MediaType.APPLICATION_JSON_TYPE).entity(filed.body()).build());
+    }
+
+    /** task-service's 4xx answer goes to the caller as it is. */
+    @ServerExceptionMapper
+    public Response refused(TaskServiceRefusal refusal) {
+        return refusal.toResponse();
     }
 
     @DELETE

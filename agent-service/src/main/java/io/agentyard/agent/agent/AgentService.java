@@ -10,12 +10,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.agentyard.agent.client.TaskService;
+import io.agentyard.agent.client.TaskServiceClient;
+import io.agentyard.agent.workflow.WorkflowService;
 import io.agentyard.shared.events.AgentEvents;
 import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.page.Page;
 import io.agentyard.shared.page.PageRequest;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -31,11 +35,16 @@ public class AgentService {
             "updatedAt", "updatedAt", "status", "status", "category", "category");
 
     private final AgentRepository agents;
+    private final WorkflowService workflows;
+    private final TaskService tasks;
     private final Outbox outbox;
     private final ObjectMapper json;
 
-    AgentService(AgentRepository agents, Outbox outbox, ObjectMapper json) {
+    AgentService(AgentRepository agents, WorkflowService workflows, TaskService tasks, Outbox outbox,
+                 ObjectMapper json) {
         this.agents = agents;
+        this.workflows = workflows;
+        this.tasks = tasks;
         this.outbox = outbox;
         this.json = json;
     }
@@ -116,6 +125,26 @@ public class AgentService {
     public Uni<Void> delete(Caller caller, UUID id) {
         return writable(caller, id).call(agent -> agents.delete(agent))
                 .call(agent -> record(AgentEvents.AGENT_DELETED, agent)).replaceWithVoid();
+    }
+
+    /**
+     * Files a task for the agent in task-service, as the caller (whose {@code authorization} header
+     * goes along, so the task is theirs). The caller must be able to use the agent: see it (404),
+     * own it or be an admin (403), and it must be active (409); a workflow named must be one they
+     * see (404) and active (409). The checks read the database; the session ends before the call.
+     */
+    public Uni<TaskService.FiledTask> fileTask(Caller caller, String authorization, UUID id,
+                                               AgentDtos.NewTask request) {
+        return Panache.withSession(() -> writable(caller, id).invoke(agent -> {
+                    if (!agent.active) {
+                        throw ProblemException.conflict("agent " + id + " is not active");
+                    }
+                }).call(agent -> request.workflowId() == null ? Uni.createFrom().voidItem()
+                        : workflows.requireRunnable(caller, request.workflowId())))
+                .chain(agent -> tasks.fileTask(authorization, new TaskServiceClient.NewTask(request.title(),
+                        request.description(), request.taskType(), request.permissionLevel(), request.priority(),
+                        request.repositoryUrl(), request.branchName(), request.context(), request.metadata(),
+                        request.projectId(), agent.id, request.workflowId(), request.input())));
     }
 
     /** A deactivated user's agents stop being active; runs in the event consumer's transaction. */

@@ -13,4 +13,16 @@ public interface AgentServiceConfig {
 
     /** How often the reaper looks for silent workers. */
     Duration reaperInterval();
+
+    /** Calls to task-service (client/TaskService); its fault-tolerance settings read these too. */
+    TaskService taskService();
+
+    interface TaskService {
+
+        /** A call that has not answered after this long fails with 503. */
+        long timeoutMillis();
+
+        /** How long the circuit stays open after repeated failures (calls fail at once with 503). */
+        long breakerDelayMillis();
+    }
 }

@@ -170,6 +170,18 @@ public class WorkflowService {
         }
     }
 
+    /**
+     * A run may use the workflow: the caller may see it (404 otherwise) and it is active (409).
+     * Runs inside the caller's session.
+     */
+    public Uni<Void> requireRunnable(Caller caller, UUID id) {
+        return readable(caller, id, LockModeType.NONE).invoke(workflow -> {
+            if (!workflow.active) {
+                throw ProblemException.conflict("workflow " + id + " is not active");
+            }
+        }).replaceWithVoid();
+    }
+
     private Uni<Workflow> readable(Caller caller, UUID id, LockModeType lock) {
         return workflows.findById(id, lock)
                 .invoke(workflow -> caller.checkRead(workflow == null ? null : workflow.ownerId, "workflow", id));
