@@ -34,26 +34,22 @@ fi
 admin_password=$(cat "$STATE/admin-password")
 
 export AGENTYARD_DB_URL=${AGENTYARD_DB_URL:-postgresql://127.0.0.1:5432/$db}
-for entry in "${SERVICES[@]}"; do
-  name=${entry%%:*}; port=${entry##*:}
-  if [ "$name" = identity-service ]; then
-    env QUARKUS_HTTP_PORT="$port" \
-      AGENTYARD_JWT_PRIVATE_KEY_LOCATION="$STATE/keys/private.pem" \
-      AGENTYARD_JWT_PUBLIC_KEY_LOCATION="file:$STATE/keys/public.pem" \
-      AGENTYARD_ADMIN_PASSWORD="$admin_password" AGENTYARD_JSON_LOGS=false \
-      nohup java -jar "$name/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/$name.log" 2>&1 &
-  else
-    env QUARKUS_HTTP_PORT="$port" AGENTYARD_JWKS_URL="http://localhost:8081/api/auth/jwks" \
-      nohup java -jar "$name/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/$name.log" 2>&1 &
-  fi
-  echo $! > "$STATE/pids/$name.pid"
-done
 
-echo "Waiting for the services to be ready..."
-for entry in "${SERVICES[@]}"; do
-  name=${entry%%:*}; port=${entry##*:}
+launch() { # name port [env...]
+  local name=$1 port=$2; shift 2
+  env QUARKUS_HTTP_PORT="$port" "$@" \
+    nohup java -jar "$name/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/$name.log" 2>&1 &
+  echo $! > "$STATE/pids/$name.pid"
+}
+
+json_field() { # field < json: a top-level string field (no jq needed)
+  sed -n "s/.*\"$1\" *: *\"\([^\"]*\)\".*/\1/p"
+}
+
+await_ready() { # name port
+  local name=$1 port=$2
   for i in $(seq 1 120); do
-    if curl -fs "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then break; fi
+    if curl -fs "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then return 0; fi
     if ! kill -0 "$(cat "$STATE/pids/$name.pid")" 2>/dev/null || [ "$i" = 120 ]; then
       echo "$name did not start; last lines of $STATE/logs/$name.log:" >&2
       tail -n 30 "$STATE/logs/$name.log" >&2
@@ -61,6 +57,44 @@ for entry in "${SERVICES[@]}"; do
     fi
     sleep 1
   done
+}
+
+# identity-service first: the others verify tokens against it, and execution-service needs a
+# service client of its own (asking task-service who holds an execution).
+launch identity-service 8081 \
+  AGENTYARD_JWT_PRIVATE_KEY_LOCATION="$STATE/keys/private.pem" \
+  AGENTYARD_JWT_PUBLIC_KEY_LOCATION="file:$STATE/keys/public.pem" \
+  AGENTYARD_ADMIN_PASSWORD="$admin_password" AGENTYARD_JSON_LOGS=false
+echo "Waiting for the services to be ready..."
+await_ready identity-service 8081
+
+# execution-service's client credentials, created once through the admin API and kept (0600)
+# while they still work.
+client_file=$STATE/execution-service-client
+if [ -f "$client_file" ]; then
+  . "$client_file"
+  if ! curl -fs -H 'Content-Type: application/json' -d "{\"clientId\":\"$CLIENT_ID\",\"clientSecret\":\"$CLIENT_SECRET\"}" \
+      http://localhost:8081/api/auth/token >/dev/null; then
+    rm -f "$client_file"
+  fi
+fi
+if [ ! -f "$client_file" ]; then
+  admin_token=$(curl -fs -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" http://localhost:8081/api/auth/login | json_field accessToken)
+  created=$(curl -fs -H 'Content-Type: application/json' -H "Authorization: Bearer $admin_token" \
+    -d '{"name":"execution-service","role":"service"}' http://localhost:8081/api/service-clients)
+  (umask 077; printf 'CLIENT_ID=%s\nCLIENT_SECRET=%s\n' "$(json_field id <<<"$created")" "$(json_field secret <<<"$created")" > "$client_file")
+  . "$client_file"
+fi
+
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  [ "$name" = identity-service ] && continue
+  launch "$name" "$port" AGENTYARD_JWKS_URL="http://localhost:8081/api/auth/jwks" \
+    AGENTYARD_SERVICE_CLIENT_ID="$CLIENT_ID" AGENTYARD_SERVICE_CLIENT_SECRET="$CLIENT_SECRET"
+done
+for entry in "${SERVICES[@]}"; do
+  await_ready "${entry%%:*}" "${entry##*:}"
 done
 
 echo
