@@ -62,6 +62,18 @@ if (main) {
   p(`- CPU during the API ingest: service ${f(api.cpu.service_cores, 2)} cores, PostgreSQL ${f(api.cpu.postgres_cores, 2)}, ` +
     `driver ${f(api.cpu.driver_cores, 2)}; machine ${f(api.cpu.machine_busy_pct)} % busy. ` +
     `During COPY: PostgreSQL ${f(copy.cpu.postgres_cores, 2)} cores, driver ${f(copy.cpu.driver_cores, 2)}, machine ${f(copy.cpu.machine_busy_pct)} % busy`);
+  const s = api.cpu.service_cpu_ms_per_1000_lines;
+  const pgMs = api.cpu.postgres_cpu_ms_per_1000_lines;
+  if (s != null && pgMs != null) {
+    p(`- per 1000 lines the service spent ${f(s, 1)} ms of CPU and PostgreSQL ${f(pgMs, 1)} ms ` +
+      `(${f(s / Math.max(pgMs, 0.1), 1)} : 1); the raw COPY cost PostgreSQL ${f(copy.cpu.postgres_cpu_ms_per_1000_lines, 1)} ms`);
+  }
+  const alone = result.cases.find((c) => c.followers === 0 && c.w === main.w && c.batch === main.batch);
+  if (alone && main.followers > 0) {
+    p(`- without followers (case ${alone.label}) the API took ${f(alone.api.lines_per_s)} lines/s at ` +
+      `${f(alone.api.cpu.service_cpu_ms_per_1000_lines, 1)} ms of service CPU per 1000 lines (API / COPY ${f(alone.ratio, 2)}); ` +
+      `with ${main.followers} followers, ${f(s, 1)} ms: serving the followers costs the difference`);
+  }
 }
 p();
 p('## How cost grows');

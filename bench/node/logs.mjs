@@ -87,6 +87,16 @@ function procTicks(pid) {
   }
 }
 
+/** A single-threaded process's CPU time in ms, to the nanosecond (/proc/PID/schedstat); null when gone. */
+function procRunMs(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    const ticks = procTicks(pid);
+    return ticks == null ? null : (ticks * 1000) / TICKS;
+  }
+}
+
 function machineTicks() {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = cpu.reduce((a, b) => a + b, 0);
@@ -107,7 +117,7 @@ async function pgPids(db) {
 
 async function cpuSnapshot(db) {
   const pg = new Map();
-  for (const pid of await pgPids(db)) pg.set(pid, procTicks(pid));
+  for (const pid of await pgPids(db)) pg.set(pid, procRunMs(pid)); // one process per backend: schedstat is exact
   return { at: clock(), machine: machineTicks(), service: SERVICE_PID ? procTicks(SERVICE_PID) : null,
     node: process.cpuUsage(), pg };
 }
@@ -116,10 +126,9 @@ async function cpuSnapshot(db) {
 async function cpuSince(before, db, lines) {
   const after = await cpuSnapshot(db);
   const wallMs = after.at - before.at;
-  let pgTicks = 0;
-  for (const [pid, t] of after.pg) if (t != null) pgTicks += t - (before.pg.get(pid) ?? 0);
+  let pgMs = 0;
+  for (const [pid, t] of after.pg) if (t != null) pgMs += t - (before.pg.get(pid) ?? 0);
   const serviceMs = before.service == null || after.service == null ? null : ((after.service - before.service) * 1000) / TICKS;
-  const pgMs = (pgTicks * 1000) / TICKS;
   const nodeMs = (after.node.user - before.node.user + after.node.system - before.node.system) / 1000;
   const total = after.machine.total - before.machine.total;
   const per1000 = (ms) => (ms == null ? null : round((ms / lines) * 1000, 1));
@@ -130,6 +139,22 @@ async function cpuSince(before, db, lines) {
     postgres_cpu_ms: round(pgMs), postgres_cores: cores(pgMs), postgres_cpu_ms_per_1000_lines: per1000(pgMs),
     driver_cpu_ms: round(nodeMs), driver_cores: cores(nodeMs),
   };
+}
+
+/**
+ * Waits (at most 10 s) until the service has gone quiet (under 10 % of a core over half a second):
+ * the previous part's leftovers (closing streams, GC) must not be counted in the next one.
+ */
+async function settle() {
+  if (!SERVICE_PID) return;
+  const t0 = clock();
+  let before = procTicks(SERVICE_PID);
+  while (clock() - t0 < 10_000) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = procTicks(SERVICE_PID);
+    if (now == null || before == null || now - before <= 5) return;
+    before = now;
+  }
 }
 
 // --- Executions --------------------------------------------------------------------------------
@@ -180,8 +205,9 @@ async function apiIngest(db, { w, batch, lines, followers, label }) {
   let batches = 0;
   const postMs = [];
   const last = Object.fromEntries(execs.map((e) => [e.id, 0]));
-  const deadline = clock() + TIMEOUT_MS;
   await db.query('checkpoint');
+  await settle();
+  const deadline = clock() + TIMEOUT_MS;
   const cpu0 = await cpuSnapshot(db);
   const t0 = clock();
   const writer = async (exec, index) => {
@@ -276,8 +302,13 @@ async function startFollowers(execs, count) {
 const escapeCopy = (s) => (/[\\\t\n\r]/.test(s)
   ? s.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]) : s);
 
-/** COPY text rows of `count` generated lines for one execution, in chunks of about 64 KiB. */
-async function* copyRows(executionId, count, gen, counter) {
+/**
+ * COPY text rows of `count` generated lines for one execution, in buffers of about 64 KiB. Made
+ * before the clock starts: generating them in Node costs more CPU than PostgreSQL spends storing
+ * them, and the reference is what the database takes, not what this driver makes.
+ */
+function copyRows(executionId, count, gen, counter) {
+  const chunks = [];
   let chunk = '';
   for (let seq = 1; seq <= count; seq++) {
     const t = clock();
@@ -286,11 +317,12 @@ async function* copyRows(executionId, count, gen, counter) {
     counter.bytes += Buffer.byteLength(line.message) + metadata.length;
     chunk += `${executionId}\t${seq}\t${line.level}\t${escapeCopy(line.message)}\t${escapeCopy(metadata)}\t${new Date(origin + t).toISOString()}\n`;
     if (chunk.length >= 65536) {
-      yield chunk;
+      chunks.push(Buffer.from(chunk));
       chunk = '';
     }
   }
-  if (chunk) yield chunk;
+  if (chunk) chunks.push(Buffer.from(chunk));
+  return chunks;
 }
 
 /** W concurrent COPY streams, each into its own fresh execution, `lines` lines in total. */
@@ -303,16 +335,17 @@ async function copyIngest(db, { w, lines }) {
     clients.push(c);
   }
   const counter = { bytes: 0 };
+  const data = execs.map((e, i) =>
+    copyRows(e.id, Math.floor(lines / w) + (i < lines % w ? 1 : 0), lineGenerator(seed++ * 7919), counter));
   try {
     await db.query('checkpoint');
+    await settle();
     const cpu0 = await cpuSnapshot(db);
     const t0 = clock();
     await Promise.all(clients.map((c, i) => {
-      const count = Math.floor(lines / w) + (i < lines % w ? 1 : 0);
-      const gen = lineGenerator(seed++ * 7919);
       const sink = c.query(copyFrom(
         'copy execution.execution_logs (execution_id, seq, level, message, metadata, logged_at) from stdin'));
-      return pipeline(Readable.from(copyRows(execs[i].id, count, gen, counter)), sink);
+      return pipeline(Readable.from(data[i]), sink);
     }));
     const wallMs = clock() - t0;
     const cpu = await cpuSince(cpu0, db, lines);
@@ -333,8 +366,8 @@ async function runCase(db, c, label) {
   log(`${label}: API ingest, W=${c.w} BATCH=${c.batch} LINES=${c.lines} FOLLOWERS=${c.followers}`);
   const { api, tail } = await apiIngest(db, { ...c, label });
   log(`${label}: API ${api.lines_per_s} lines/s, ${api.mb_per_s} MB/s (service ${api.cpu.service_cores} cores, ` +
-      `PostgreSQL ${api.cpu.postgres_cores}); tail p50 ${tail?.latency_ms.p50} ms p99 ${tail?.latency_ms.p99} ms, ` +
-      `${tail?.delivered} delivered, ${tail?.violations} violations`);
+      `PostgreSQL ${api.cpu.postgres_cores})` + (tail ? `; tail p50 ${tail.latency_ms.p50} ms p99 ${tail.latency_ms.p99} ms, ` +
+      `${tail.delivered} delivered, ${tail.violations} violations` : '; no followers'));
   log(`${label}: COPY, ${c.w} streams, ${c.lines} lines`);
   const copy = await copyIngest(db, c);
   log(`${label}: COPY ${copy.lines_per_s} lines/s, ${copy.mb_per_s} MB/s (PostgreSQL ${copy.cpu.postgres_cores} cores)`);
