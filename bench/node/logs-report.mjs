@@ -95,8 +95,8 @@ p();
 p('## Notes');
 p();
 p('- MB/s counts the UTF-8 bytes of the message text and the metadata JSON (the bytes the service bounds per batch), 1 MB = 10^6 bytes; wall time runs from the first POST (or COPY row) to the last answer.');
-p('- The raw COPY writes the same generated lines (same sizes, same mix, same send stamp in metadata) with pg-copy-streams, one `COPY … FROM STDIN` per stream into its own execution, with the sequences it numbers itself: no HTTP, JSON, token check, sequence allocation, idempotency record or live wake-up. It is the ceiling of the database for these rows.');
-p('- CPU is read from /proc: the service process; PostgreSQL = the backends of the bench database plus the WAL writer, checkpointer and background writer; the driver = this Node process (writers, COPY streams and the followers thread).');
+p('- The raw COPY writes the same generated lines (same sizes, same mix, same send stamp in metadata) with pg-copy-streams (the COPY text made in memory before the clock starts), one `COPY … FROM STDIN` per stream into its own execution, with the sequences it numbers itself: no HTTP, JSON, token check, sequence allocation, idempotency record or live wake-up. It is the ceiling of the database for these rows.');
+p('- CPU is read from /proc: the service process (stat ticks); PostgreSQL (schedstat) = the backends of the bench database plus the WAL writer, checkpointer and background writer; the driver = this Node process (writers, COPY streams and the followers thread).');
 p('- Tail latency: each line carries the time its POST was built and sent (`metadata.t`); a follower records its arrival time minus that. It includes the commit, the wake-up (Redis pub/sub), the tail read and the SSE write; the followers read in their own thread.');
 
 const md = out.join('\n') + '\n';
