@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -49,42 +50,61 @@ public class ExecutionResource {
         this.jwt = jwt;
     }
 
+    /** What every list of executions takes: status, creation time range, cursor and page size. */
+    public static class ListParams {
+
+        @QueryParam("status")
+        public ExecutionStatus status;
+
+        /** {@code createdAt} at or after (ISO-8601). */
+        @QueryParam("from")
+        public Instant from;
+
+        /** {@code createdAt} before (ISO-8601). */
+        @QueryParam("to")
+        public Instant to;
+
+        /** The {@code nextCursor} of the previous page. */
+        @QueryParam("cursor")
+        public String cursor;
+
+        @QueryParam("limit")
+        @DefaultValue("20")
+        @Min(value = 1, message = LIMIT_RULE)
+        @Max(value = 100, message = LIMIT_RULE)
+        public int limit;
+
+        Uni<CursorPage<ExecutionDtos.ExecutionResponse>> list(ExecutionService executions, Caller caller, UUID taskId,
+                                                             UUID agentId, UUID workflowId, UUID workerId) {
+            return executions.list(caller, new ExecutionService.Filter(taskId, agentId, workflowId, workerId, status,
+                    from, to), cursor, limit);
+        }
+    }
+
     @GET
     @Path("/executions")
     @Operation(summary = "List executions the caller may read, newest first; filter and page with ?cursor=")
     public Uni<CursorPage<ExecutionDtos.ExecutionResponse>> list(
             @QueryParam("taskId") UUID taskId, @QueryParam("agentId") UUID agentId,
             @QueryParam("workflowId") UUID workflowId, @QueryParam("workerId") UUID workerId,
-            @QueryParam("status") ExecutionStatus status, @QueryParam("from") Instant from,
-            @QueryParam("to") Instant to, @QueryParam("cursor") String cursor,
-            @QueryParam("limit") @DefaultValue("20") @Min(value = 1, message = LIMIT_RULE)
-            @Max(value = 100, message = LIMIT_RULE) int limit) {
-        return executions.list(Caller.from(jwt),
-                new ExecutionService.Filter(taskId, agentId, workflowId, workerId, status, from, to), cursor, limit);
+            @Valid @BeanParam ListParams params) {
+        return params.list(executions, Caller.from(jwt), taskId, agentId, workflowId, workerId);
     }
 
     @GET
     @Path("/agents/{agentId}/executions")
     @Operation(summary = "An agent's execution history, newest first")
-    public Uni<CursorPage<ExecutionDtos.ExecutionResponse>> ofAgent(
-            @PathParam("agentId") UUID agentId, @QueryParam("status") ExecutionStatus status,
-            @QueryParam("from") Instant from, @QueryParam("to") Instant to, @QueryParam("cursor") String cursor,
-            @QueryParam("limit") @DefaultValue("20") @Min(value = 1, message = LIMIT_RULE)
-            @Max(value = 100, message = LIMIT_RULE) int limit) {
-        return executions.list(Caller.from(jwt),
-                new ExecutionService.Filter(null, agentId, null, null, status, from, to), cursor, limit);
+    public Uni<CursorPage<ExecutionDtos.ExecutionResponse>> ofAgent(@PathParam("agentId") UUID agentId,
+                                                                    @Valid @BeanParam ListParams params) {
+        return params.list(executions, Caller.from(jwt), null, agentId, null, null);
     }
 
     @GET
     @Path("/workflows/{workflowId}/executions")
     @Operation(summary = "A workflow's execution history, newest first")
-    public Uni<CursorPage<ExecutionDtos.ExecutionResponse>> ofWorkflow(
-            @PathParam("workflowId") UUID workflowId, @QueryParam("status") ExecutionStatus status,
-            @QueryParam("from") Instant from, @QueryParam("to") Instant to, @QueryParam("cursor") String cursor,
-            @QueryParam("limit") @DefaultValue("20") @Min(value = 1, message = LIMIT_RULE)
-            @Max(value = 100, message = LIMIT_RULE) int limit) {
-        return executions.list(Caller.from(jwt),
-                new ExecutionService.Filter(null, null, workflowId, null, status, from, to), cursor, limit);
+    public Uni<CursorPage<ExecutionDtos.ExecutionResponse>> ofWorkflow(@PathParam("workflowId") UUID workflowId,
+                                                                       @Valid @BeanParam ListParams params) {
+        return params.list(executions, Caller.from(jwt), null, null, workflowId, null);
     }
 
     @GET
