@@ -5,10 +5,11 @@
 #   bash bench/logs.sh [LINES=200000] [W=8] [BATCH=500] [FOLLOWERS=20]
 #
 # Environment (all optional):
-#   BENCH_LOGS_WARMUP=20000   untimed warm-up lines (API, with followers) before the timed cases
-#   BENCH_LOGS_CASES=...      scaling cases "W:BATCH:LINES[:FOLLOWERS],..." after the main one, "none"
-#                             for none; default: LINES/2 lines each at the main W and BATCH, at BATCH
-#                             100 and 1000, at W/4 and 2 x W, and at the main W and BATCH without followers
+#   BENCH_LOGS_WARMUP=50000   untimed warm-up lines (API, with followers) before the timed cases
+#   BENCH_LOGS_CASES=...      scaling cases "W:BATCH:LINES[:FOLLOWERS[:RATE]],..." after the main one,
+#                             "none" for none; default: LINES/2 lines each at the main W and BATCH, at
+#                             BATCH 100 and 1000, at W/4 and 2 x W, at the main W and BATCH without
+#                             followers, then LINES/4 lines paced at a quarter of the main API rate
 #   BENCH_TIMEOUT_S=300       bound of each ingest
 #   BENCH_SKIP_BUILD=1        use the jar already in execution-service/target
 #   EXECUTION_SERVICE_JAR=path   run this quarkus-run.jar (of a quarkus-app layout) instead; implies no build
@@ -30,7 +31,7 @@ for v in "$LINES" "$W" "$BATCH" "$FOLLOWERS"; do
 done
 [[ $LINES -ge 1 && $W -ge 1 && $BATCH -ge 1 && $BATCH -le 1000 ]] \
   || { echo "LINES and W must be at least 1, BATCH between 1 and 1000" >&2; exit 2; }
-WARMUP=${BENCH_LOGS_WARMUP:-20000}
+WARMUP=${BENCH_LOGS_WARMUP:-50000}
 CASES=${BENCH_LOGS_CASES:-default}
 TIMEOUT_S=${BENCH_TIMEOUT_S:-300}
 

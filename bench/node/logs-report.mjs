@@ -68,7 +68,13 @@ if (main) {
     p(`- per 1000 lines the service spent ${f(s, 1)} ms of CPU and PostgreSQL ${f(pgMs, 1)} ms ` +
       `(${f(s / Math.max(pgMs, 0.1), 1)} : 1); the raw COPY cost PostgreSQL ${f(copy.cpu.postgres_cpu_ms_per_1000_lines, 1)} ms`);
   }
-  const alone = result.cases.find((c) => c.followers === 0 && c.w === main.w && c.batch === main.batch);
+  const paced = result.cases.filter((c) => c.rate > 0 && c.tail);
+  for (const c of paced) {
+    p(`- paced at ${f(c.rate)} lines/s (case ${c.label}, below the main case's rate): tail p50 ${f(c.tail.latency_ms.p50, 1)} ms, ` +
+      `p99 ${f(c.tail.latency_ms.p99, 1)} ms, max ${f(c.tail.latency_ms.max, 1)} ms, ${c.tail.violations} violations; ` +
+      `service ${f(c.api.cpu.service_cores, 2)} cores (latency without queueing in a saturated service)`);
+  }
+  const alone = result.cases.find((c) => c.followers === 0 && !c.rate && c.w === main.w && c.batch === main.batch);
   if (alone && main.followers > 0) {
     p(`- without followers (case ${alone.label}) the API took ${f(alone.api.lines_per_s)} lines/s at ` +
       `${f(alone.api.cpu.service_cpu_ms_per_1000_lines, 1)} ms of service CPU per 1000 lines (API / COPY ${f(alone.ratio, 2)}); ` +
@@ -78,14 +84,15 @@ if (main) {
 p();
 p('## How cost grows');
 p();
-p('Every case on fresh executions in the same table, one after the other (the table and its index grow through the run).');
+p('Every case on fresh executions in the same table, one after the other (the table and its index grow through the run). ' +
+  'Case labels: W writers, B lines per batch, L lines, F followers, R paced lines/s (no COPY for a paced case).');
 p();
 p('| case | W | BATCH | LINES | API lines/s | API MB/s | COPY lines/s | API/COPY | tail p50 ms | tail p99 ms | violations | POST p99 ms | service ms/1000 lines | PG ms/1000 lines (API) | PG ms/1000 lines (COPY) | service cores | PG cores |');
 p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const c of result.cases) {
-  p(`| ${c.label} | ${c.w} | ${c.batch} | ${f(c.lines)} | ${f(c.api.lines_per_s)} | ${f(c.api.mb_per_s, 2)} | ${f(c.copy.lines_per_s)} | ${f(c.ratio, 2)} | ` +
+  p(`| ${c.label} | ${c.w} | ${c.batch} | ${f(c.lines)} | ${f(c.api.lines_per_s)}${c.rate ? ' (paced)' : ''} | ${f(c.api.mb_per_s, 2)} | ${f(c.copy?.lines_per_s)} | ${f(c.ratio, 2)} | ` +
     `${f(c.tail?.latency_ms.p50, 1)} | ${f(c.tail?.latency_ms.p99, 1)} | ${c.tail?.violations ?? 'n/a'} | ${f(c.api.post_ms.p99, 1)} | ` +
-    `${f(c.api.cpu.service_cpu_ms_per_1000_lines, 1)} | ${f(c.api.cpu.postgres_cpu_ms_per_1000_lines, 1)} | ${f(c.copy.cpu.postgres_cpu_ms_per_1000_lines, 1)} | ` +
+    `${f(c.api.cpu.service_cpu_ms_per_1000_lines, 1)} | ${f(c.api.cpu.postgres_cpu_ms_per_1000_lines, 1)} | ${f(c.copy?.cpu.postgres_cpu_ms_per_1000_lines, 1)} | ` +
     `${f(c.api.cpu.service_cores, 2)} | ${f(c.api.cpu.postgres_cores, 2)} |`);
 }
 p();

@@ -3,13 +3,15 @@
 // into the same table (W concurrent COPY streams, pg-copy-streams on the pg driver) as reference.
 //
 //   node logs.mjs --base http://127.0.0.1:PORT --db postgres://postgres@127.0.0.1:5432/DB --key private.pem \
-//        [--lines 200000] [--w 8] [--batch 500] [--followers 20] [--warmup 20000] \
-//        [--cases "W:BATCH:LINES[:FOLLOWERS],..." | none] [--timeout-s 300] [--service-pid PID] [--out file.json]
+//        [--lines 200000] [--w 8] [--batch 500] [--followers 20] [--warmup 50000] \
+//        [--cases "W:BATCH:LINES[:FOLLOWERS[:RATE]],..." | none] [--timeout-s 300] [--service-pid PID] [--out file.json]
 //
 // Runs an untimed warm-up (JIT), then the main case (W, BATCH, LINES, FOLLOWERS) and the scaling
 // cases (by default LINES/2 lines each: at the main W and BATCH, at BATCH 100 and 1000, at W/4 and
-// 2 x W, and at the main W and BATCH without followers). Each case: API ingest with its followers
-// on fresh executions, then COPY of as many generated lines into W other fresh executions. Prints the result JSON on stdout.
+// 2 x W, and at the main W and BATCH without followers; then LINES/4 lines paced at a quarter of
+// the main case's API rate). Each case: API ingest with its followers on fresh executions, then
+// (unless paced) COPY of as many generated lines into W other fresh executions. RATE (lines/s, 0 =
+// as fast as the service answers) paces the writers: latency below saturation rather than queueing. Prints the result JSON on stdout.
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -31,7 +33,7 @@ const LINES = Number(args.lines ?? 200000);
 const W = Number(args.w ?? 8);
 const BATCH = Number(args.batch ?? 500);
 const FOLLOWERS = Number(args.followers ?? 20);
-const WARMUP = Number(args.warmup ?? 20000);
+const WARMUP = Number(args.warmup ?? 50000);
 const TIMEOUT_MS = Number(args['timeout-s'] ?? 300) * 1000;
 const SERVICE_PID = args['service-pid'] ? Number(args['service-pid']) : null;
 const NCPU = availableParallelism();
@@ -48,23 +50,27 @@ function scalingCases() {
   if (spec === 'none' || spec === '') return [];
   if (spec !== 'default') {
     return spec.split(/[ ,]+/).filter(Boolean).map((c) => {
-      const [w, batch, lines, followers = FOLLOWERS] = c.split(':').map(Number);
+      const [w, batch, lines, followers = FOLLOWERS, rate = 0] = c.split(':').map(Number);
       if (![w, batch, lines].every((x) => Number.isInteger(x) && x >= 1) || batch > 1000
-          || !Number.isInteger(followers) || followers < 0) throw new Error(`bad case ${c}`);
-      return { w, batch, lines, followers };
+          || ![followers, rate].every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`bad case ${c}`);
+      return { w, batch, lines, followers, rate };
     });
   }
   const half = Math.max(1000, Math.round(LINES / 2));
   const out = [];
   const add = (w, batch, lines, followers = FOLLOWERS) => {
     if (!out.some((c) => c.w === w && c.batch === batch && c.lines === lines && c.followers === followers)) {
-      out.push({ w, batch, lines, followers });
+      out.push({ w, batch, lines, followers, rate: 0 });
     }
   };
   add(W, BATCH, half);
   for (const batch of [100, 1000]) if (batch !== BATCH) add(W, batch, half);
   for (const w of [Math.max(1, Math.round(W / 4)), W * 2]) if (w !== W) add(w, BATCH, half);
-  if (FOLLOWERS > 0) add(W, BATCH, half, 0); // the ingest alone: what the followers cost
+  if (FOLLOWERS > 0) {
+    add(W, BATCH, half, 0); // the ingest alone: what the followers cost
+    // below saturation: a quarter of the main case's rate (set once it is known)
+    out.push({ w: W, batch: BATCH, lines: Math.max(1000, Math.round(LINES / 4)), followers: FOLLOWERS, rateOfMain: 0.25 });
+  }
   return out;
 }
 
@@ -196,7 +202,7 @@ function batchBody(gen, n) {
  * W writers (one per execution) post batches until `lines` lines are stored in total; `followers`
  * SSE followers spread over the executions measure delivery. Returns the API and tail figures.
  */
-async function apiIngest(db, { w, batch, lines, followers, label }) {
+async function apiIngest(db, { w, batch, lines, followers, rate = 0, label }) {
   const execs = await createExecutions(db, w);
   const follow = followers > 0 ? await startFollowers(execs, followers) : null;
   let remaining = lines;
@@ -216,7 +222,15 @@ async function apiIngest(db, { w, batch, lines, followers, label }) {
     while (remaining > 0) {
       if (clock() > deadline) throw new Error(`${label}: API ingest timed out with ${stored}/${lines} lines stored`);
       const count = Math.min(batch, remaining);
-      remaining -= count;
+      if (rate > 0) {
+        // the batch's slot on the common schedule: lines handed out so far at `rate` lines/s
+        const due = t0 + ((lines - remaining) / rate) * 1000;
+        remaining -= count;
+        const wait = due - clock();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      } else {
+        remaining -= count;
+      }
       const { body, bytes: b } = batchBody(gen, count);
       const sent = clock();
       const res = await request(`${BASE}/api/executions/${exec.id}/logs`, {
@@ -255,6 +269,7 @@ async function apiIngest(db, { w, batch, lines, followers, label }) {
   }
   return {
     api: {
+      paced_lines_per_s: rate > 0 ? rate : null,
       lines: stored, bytes, batches, wall_ms: round(wallMs), lines_per_s: round(stored / (wallMs / 1000)),
       mb_per_s: round(bytes / 1e6 / (wallMs / 1000), 2), avg_line_bytes: round(bytes / stored),
       post_ms: { p50: round(percentile(postMs, 50), 2), p99: round(percentile(postMs, 99), 2), max: round(percentile(postMs, 100), 2) },
@@ -363,15 +378,17 @@ async function copyIngest(db, { w, lines }) {
 
 // --- main ------------------------------------------------------------------------------------------
 async function runCase(db, c, label) {
-  log(`${label}: API ingest, W=${c.w} BATCH=${c.batch} LINES=${c.lines} FOLLOWERS=${c.followers}`);
+  log(`${label}: API ingest, W=${c.w} BATCH=${c.batch} LINES=${c.lines} FOLLOWERS=${c.followers}` +
+      (c.rate ? `, paced at ${c.rate} lines/s` : ''));
   const { api, tail } = await apiIngest(db, { ...c, label });
   log(`${label}: API ${api.lines_per_s} lines/s, ${api.mb_per_s} MB/s (service ${api.cpu.service_cores} cores, ` +
       `PostgreSQL ${api.cpu.postgres_cores})` + (tail ? `; tail p50 ${tail.latency_ms.p50} ms p99 ${tail.latency_ms.p99} ms, ` +
       `${tail.delivered} delivered, ${tail.violations} violations` : '; no followers'));
+  if (c.rate) return { label, w: c.w, batch: c.batch, lines: c.lines, followers: c.followers, rate: c.rate, api, tail, copy: null, ratio: null };
   log(`${label}: COPY, ${c.w} streams, ${c.lines} lines`);
   const copy = await copyIngest(db, c);
   log(`${label}: COPY ${copy.lines_per_s} lines/s, ${copy.mb_per_s} MB/s (PostgreSQL ${copy.cpu.postgres_cores} cores)`);
-  return { label, w: c.w, batch: c.batch, lines: c.lines, followers: c.followers, api, tail, copy,
+  return { label, w: c.w, batch: c.batch, lines: c.lines, followers: c.followers, rate: 0, api, tail, copy,
     ratio: round(api.lines_per_s / copy.lines_per_s, 3) };
 }
 
@@ -389,8 +406,12 @@ main(async () => {
       const warm = await apiIngest(db, { w: W, batch: BATCH, lines: WARMUP, followers: FOLLOWERS, label: 'warmup' });
       log(`warm-up: ${warm.api.lines_per_s} lines/s; tail p99 ${warm.tail?.latency_ms.p99} ms`);
     }
-    result.cases.push(await runCase(db, { w: W, batch: BATCH, lines: LINES, followers: FOLLOWERS }, 'main'));
-    for (const c of cases) result.cases.push(await runCase(db, c, `W${c.w}-B${c.batch}-L${c.lines}-F${c.followers}`));
+    const main = await runCase(db, { w: W, batch: BATCH, lines: LINES, followers: FOLLOWERS, rate: 0 }, 'main');
+    result.cases.push(main);
+    for (const c of cases) {
+      if (c.rateOfMain) c.rate = Math.max(1, Math.round(main.api.lines_per_s * c.rateOfMain));
+      result.cases.push(await runCase(db, c, `W${c.w}-B${c.batch}-L${c.lines}-F${c.followers}` + (c.rate ? `-R${c.rate}` : '')));
+    }
     const { rows } = await db.query(
       `select c.relname as partition, pg_size_pretty(pg_total_relation_size(c.oid)) as size
        from pg_inherits i join pg_class c on c.oid = i.inhrelid
