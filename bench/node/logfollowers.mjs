@@ -2,8 +2,9 @@
 // work does not delay reading the streams (and the other way round).
 //
 // workerData: { base, token, executions: [id...], followers, origin }. Follower i follows
-// executions[i % executions.length] on GET /api/executions/{id}/logs/stream. For every `log` event
-// it checks the sequence (the id field and the data's "sequence" must agree and be last + 1) and
+// executions[i % executions.length] on GET /api/executions/{id}/logs/stream. For every line of every
+// `logs` event (a JSON array; the event's id is its last line's sequence) it checks the sequence
+// (last + 1) and
 // records now - metadata.t (ms since `origin`, the epoch ms both threads count from).
 // Messages in: { type: 'finish', last: { executionId: lastSequence }, graceMs }: wait until every
 // follower has its execution's last sequence (or graceMs passed), close the streams, answer
@@ -34,32 +35,35 @@ function onEvent(f, event, id, data) {
     f.ends++;
     return;
   }
-  if (event !== 'log') {
+  if (event !== 'logs') {
     f.otherEvents++;
     return;
   }
   const now = clock();
-  let line;
+  let lines;
   try {
-    line = JSON.parse(data);
+    lines = JSON.parse(data);
   } catch {
     f.unparsable++;
     return;
   }
-  const seq = line.sequence;
-  if (String(seq) !== id) f.idMismatches++;
-  if (seq === f.last + 1) {
-    f.last = seq;
-  } else if (seq <= f.last) {
-    f.duplicates++; // seen before, or out of order
-  } else {
-    f.gaps += seq - f.last - 1; // lines skipped
-    f.last = seq;
+  // one event carries the lines of one tail read; its id is the last line's sequence
+  if (lines.length === 0 || String(lines[lines.length - 1].sequence) !== id) f.idMismatches++;
+  for (const line of lines) {
+    const seq = line.sequence;
+    if (seq === f.last + 1) {
+      f.last = seq;
+    } else if (seq <= f.last) {
+      f.duplicates++; // seen before, or out of order
+    } else {
+      f.gaps += seq - f.last - 1; // lines skipped
+      f.last = seq;
+    }
+    f.delivered++;
+    const t = line.metadata?.t;
+    if (typeof t === 'number') record(now - t);
+    else f.unstamped++;
   }
-  f.delivered++;
-  const t = line.metadata?.t;
-  if (typeof t === 'number') record(now - t);
-  else f.unstamped++;
   if (f.target != null && f.last >= f.target) f.resolveDone?.();
 }
 

@@ -48,6 +48,8 @@ class LogStreamTest {
 
     final UUID ownerId = UUID.randomUUID();
     final String owner = TestTokens.developer(ownerId);
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** One SSE event as received. */
@@ -100,8 +102,22 @@ class LogStreamTest {
                 .post("/api/executions/" + run.executionId() + "/logs").then().statusCode(201);
     }
 
+    /** The sequences the `logs` events carried, in order; each event's id must be its last line's. */
     static List<String> ids(List<Received> events) {
-        return events.stream().filter(event -> "log".equals(event.name())).map(Received::id).toList();
+        List<String> sequences = new ArrayList<>();
+        for (Received event : events) {
+            if (!"logs".equals(event.name())) {
+                continue;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode lines = JSON.readTree(event.data());
+                lines.forEach(line -> sequences.add(line.get("sequence").asText()));
+                assertEquals(lines.get(lines.size() - 1).get("sequence").asText(), event.id(), "an event's id is its last line");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return sequences;
     }
 
     static List<String> range(int from, int to) {
@@ -147,7 +163,7 @@ class LogStreamTest {
     }
 
     @Test
-    void strangersCannotFollow() throws Exception {
+    void strangersAndBadRequestsGetProblemsNotStreams() throws Exception {
         ExecutionApi.Run run = api.running(ownerId, UUID.randomUUID());
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "api/executions/"
                                 + run.executionId() + "/logs/stream"))
@@ -155,6 +171,17 @@ class LogStreamTest {
                         .header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, response.statusCode());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
         assertTrue(response.body().contains("does not exist"), response.body());
+
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base + "api/executions/"
+                        + run.executionId() + "/logs/stream")).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        HttpResponse<String> badPosition = http.send(HttpRequest.newBuilder(URI.create(base + "api/executions/"
+                                + run.executionId() + "/logs/stream"))
+                        .header("Authorization", "Bearer " + owner).header("Last-Event-ID", "seven").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, badPosition.statusCode());
     }
 }

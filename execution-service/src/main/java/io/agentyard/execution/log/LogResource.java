@@ -2,7 +2,6 @@ package io.agentyard.execution.log;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -17,22 +16,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-/** An execution's logs: appended in batches by its worker, queried, and followed live (SSE). */
+/** An execution's logs: appended in batches by its worker and queried ({@link LogStreamRoute} follows them live). */
 @Path("/api/executions/{executionId}/logs")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,12 +36,10 @@ public class LogResource {
     static final String LIMIT_RULE = "must be between 1 and 1000";
 
     private final LogService logs;
-    private final LogTails tails;
     private final JsonWebToken jwt;
 
-    LogResource(LogService logs, LogTails tails, JsonWebToken jwt) {
+    LogResource(LogService logs, JsonWebToken jwt) {
         this.logs = logs;
-        this.tails = tails;
         this.jwt = jwt;
     }
 
@@ -73,40 +65,5 @@ public class LogResource {
                                       @QueryParam("limit") @DefaultValue("100") @Min(value = 1, message = LIMIT_RULE)
                                       @Max(value = 1000, message = LIMIT_RULE) int limit) {
         return logs.query(Caller.from(jwt), executionId, after, levels, from, to, contains, limit);
-    }
-
-    @GET
-    @Path("/stream")
-    @ReadableExecution
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "Follow the logs live (SSE) from Last-Event-ID (or ?after=); ends when the execution finishes")
-    public Multi<OutboundSseEvent> stream(@PathParam("executionId") UUID executionId,
-                                          @HeaderParam("Last-Event-ID") String lastEventId,
-                                          @QueryParam("after") @DefaultValue("0") long after,
-                                          @Context Sse sse) {
-        long from = lastEventId == null || lastEventId.isBlank() ? after : parseSequence(lastEventId);
-        if (from < 0) {
-            throw ProblemException.invalidField("after", "must be 0 or more");
-        }
-        // ReadableExecution checked the caller before the stream began (a refusal here would break the stream)
-        return tails.follow(executionId, from).map(event -> toSse(sse, event));
-    }
-
-    private static OutboundSseEvent toSse(Sse sse, LogTails.Event event) {
-        if (event instanceof LogTails.Line line) {
-            return sse.newEventBuilder().id(Long.toString(line.line().sequence())).name("log")
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(line.line()).build();
-        }
-        LogTails.End end = (LogTails.End) event;
-        return sse.newEventBuilder().name("end").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(Map.of("status", end.status(), "lastSequence", end.lastSequence())).build();
-    }
-
-    private static long parseSequence(String lastEventId) {
-        try {
-            return Long.parseLong(lastEventId.trim());
-        } catch (NumberFormatException e) {
-            throw ProblemException.invalidField("Last-Event-ID", "must be a log sequence number");
-        }
     }
 }

@@ -11,52 +11,69 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.agentyard.execution.config.ExecutionServiceConfig;
 import io.agentyard.execution.execution.ExecutionStatus;
 import io.agentyard.execution.live.LiveFeed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
 
 /**
  * Live tails of execution logs. Each replica keeps one tail per followed execution, whatever the
  * number of followers: on a wake-up (a batch stored on any replica, a status change) or at the
- * poll interval it reads the lines after its slowest follower's position once, and hands each
- * follower the lines past its own position. Sequences commit in order, so a follower that sees
- * line n has seen every line before it; one that joins mid-stream starts from its own position
- * (Last-Event-ID) and misses nothing. When the execution has finished and a follower has every
- * line, its stream ends.
+ * poll interval it reads the lines after its slowest follower's position once, renders them as
+ * JSON once, and hands each follower, as one event, the lines past its own position. Sequences
+ * commit in order, so a follower that has line n has every line before it; one that joins
+ * mid-stream starts from its own position (Last-Event-ID) and misses nothing. When the execution
+ * has finished and a follower has every line, its stream ends.
+ * <p>
+ * Lines go out in groups (one event per read) rather than one event each: with many followers,
+ * writing, flushing and serialising an event per line per follower was most of the service's CPU
+ * (bench/results/logs-latest.md).
  */
 @ApplicationScoped
 public class LogTails {
 
     private static final Logger LOG = Logger.getLogger(LogTails.class);
 
-    /** What a follower receives: a line, or the end of the run. */
-    public sealed interface Event permits Line, End {
+    /**
+     * The stream a follower reads is Server-Sent Events, and this is where its frames are made:
+     * {@code event: logs} with the consecutive lines of one read as a JSON array of
+     * {@link LogDtos.LogLine} and the last line's sequence as {@code id}, then {@code event: end}
+     * with the run's final status. A frame is encoded once and written as it is to every follower
+     * that lacks all of its lines.
+     */
+    static Buffer logsFrame(long last, byte[] json) {
+        return Buffer.buffer(json.length + 40).appendString("id: " + last + "\nevent: logs\ndata: ").appendBytes(json)
+                .appendString("\n\n");
     }
 
-    public record Line(LogDtos.LogLine line) implements Event {
-    }
-
-    public record End(ExecutionStatus status, long lastSequence) implements Event {
+    static Buffer endFrame(ExecutionStatus status, long lastSequence) {
+        return Buffer.buffer("event: end\ndata: {\"status\":\"" + status + "\",\"lastSequence\":" + lastSequence
+                + "}\n\n");
     }
 
     private final LogStore store;
     private final LiveFeed live;
     private final Vertx vertx;
+    private final ObjectMapper json;
     private final ExecutionServiceConfig.Logs config;
     private final Map<UUID, Tail> tails = new ConcurrentHashMap<>();
 
-    LogTails(LogStore store, LiveFeed live, Vertx vertx, ExecutionServiceConfig config) {
+    LogTails(LogStore store, LiveFeed live, Vertx vertx, ObjectMapper json, ExecutionServiceConfig config) {
         this.store = store;
         this.live = live;
         this.vertx = vertx;
+        this.json = json;
         this.config = config.logs();
     }
 
-    /** Lines of {@code executionId} after sequence {@code after}, then every new one, until the run ends. */
-    public Multi<Event> follow(UUID executionId, long after) {
+    /** SSE frames of the lines of {@code executionId} after sequence {@code after}, then of every new one, until the run ends. */
+    public Multi<Buffer> follow(UUID executionId, long after) {
         return Multi.createFrom().emitter(emitter -> {
             Follower follower = new Follower(emitter, after);
             Tail tail = join(executionId, follower);
@@ -90,10 +107,10 @@ public class LogTails {
     }
 
     private static final class Follower {
-        final MultiEmitter<? super Event> emitter;
+        final MultiEmitter<? super Buffer> emitter;
         volatile long position;
 
-        Follower(MultiEmitter<? super Event> emitter, long position) {
+        Follower(MultiEmitter<? super Buffer> emitter, long position) {
             this.emitter = emitter;
             this.position = position;
         }
@@ -143,21 +160,41 @@ public class LogTails {
         }
 
         private void deliver(LogStore.TailRead read) {
+            List<LogDtos.LogLine> lines = read == null ? List.of() : read.lines();
+            Buffer all = null; // the whole read, encoded once for every follower that lacks all of it
             for (Follower follower : followers) {
                 if (read == null) {
                     follower.emitter.complete(); // the execution is gone (retention)
                     continue;
                 }
-                for (LogDtos.LogLine line : read.lines()) {
-                    if (line.sequence() > follower.position) {
-                        follower.emitter.emit(new Line(line));
-                        follower.position = line.sequence();
+                if (!lines.isEmpty()) {
+                    long first = lines.get(0).sequence();
+                    long last = lines.get(lines.size() - 1).sequence();
+                    if (last > follower.position) {
+                        // sequences are consecutive: the follower lacks the lines from this index on
+                        int from = (int) Math.max(0, follower.position - first + 1);
+                        Buffer frame;
+                        if (from == 0) {
+                            frame = all == null ? (all = logsFrame(last, render(lines))) : all;
+                        } else {
+                            frame = logsFrame(last, render(lines.subList(from, lines.size())));
+                        }
+                        follower.emitter.emit(frame);
+                        follower.position = last;
                     }
                 }
                 if (read.status().isFinal() && follower.position >= read.logCount()) {
-                    follower.emitter.emit(new End(read.status(), read.logCount()));
+                    follower.emitter.emit(endFrame(read.status(), read.logCount()));
                     follower.emitter.complete();
                 }
+            }
+        }
+
+        private byte[] render(List<LogDtos.LogLine> lines) {
+            try {
+                return json.writeValueAsBytes(lines);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("log lines cannot be written as JSON", e);
             }
         }
 
