@@ -72,9 +72,11 @@ async function follow(f) {
   const url = `${base}/api/executions/${f.executionId}/logs/stream`;
   let res;
   try {
+    const headers = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
+    if (f.last > 0) headers['last-event-id'] = String(f.last); // resuming, as EventSource does
     res = await request(url, {
       dispatcher: agent,
-      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      headers,
       signal: f.abort.signal,
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -119,7 +121,11 @@ async function follow(f) {
         else if (field === 'id') id = value;
       }
     }
-    if (!f.closing) f.error = 'stream ended early';
+    if (!f.closing && f.ends === 0) {
+      // the service ends a follower that falls too far behind: reconnect from the last line seen
+      f.reconnects++;
+      return follow(f);
+    }
   } catch (err) {
     if (!f.closing) f.error = `read: ${err.message}`;
   }
@@ -129,7 +135,7 @@ for (let i = 0; i < count; i++) {
   const f = {
     index: i, executionId: executions[i % executions.length], abort: new AbortController(), closing: false,
     last: 0, delivered: 0, duplicates: 0, gaps: 0, idMismatches: 0, unparsable: 0, unstamped: 0, ends: 0, otherEvents: 0,
-    status: null, error: null, target: null, resolveDone: null,
+    status: null, error: null, target: null, resolveDone: null, reconnects: 0,
   };
   f.connected = new Promise((resolve) => { f.resolveConnected = resolve; });
   f.done = follow(f);
@@ -180,6 +186,7 @@ parentPort.on('message', async (msg) => {
     unparsable: sum('unparsable'),
     unstamped: sum('unstamped'),
     end_events: sum('ends'),
+    reconnects: sum('reconnects'),
     other_events: sum('otherEvents'),
     errors: followers.filter((f) => f.error).map((f) => `follower ${f.index}: ${f.error}`),
     drain_after_writers_ms: Number(drainMs.toFixed(1)),

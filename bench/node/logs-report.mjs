@@ -55,6 +55,7 @@ if (main) {
     p(`- **violations: ${tail.violations}** (must be 0): ${tail.missing_at_end} lines missing at the end, ` +
       `${tail.duplicates_or_out_of_order} duplicate or out-of-order, ${tail.gaps} skipped, ${tail.id_mismatches} id ≠ sequence; ` +
       `${f(tail.delivered)} of ${f(tail.expected)} expected deliveries` +
+      (tail.reconnects ? `; ${tail.reconnects} streams ended by the service (follower too far behind) and resumed with Last-Event-ID` : '') +
       (tail.errors.length ? `; stream errors: ${tail.errors.slice(0, 3).join('; ')}` : ''));
   }
   p(`- POST round trip: p50 ${f(api.post_ms.p50, 1)} ms, p99 ${f(api.post_ms.p99, 1)} ms, max ${f(api.post_ms.max, 1)} ms ` +

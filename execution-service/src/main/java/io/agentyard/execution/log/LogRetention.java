@@ -104,7 +104,8 @@ public class LogRetention {
                     List<String> old = new ArrayList<>();
                     rows.forEach(row -> {
                         String name = row.getString("relname");
-                        if (name.startsWith(PREFIX)
+                        // only the daily partitions this class made (execution_logs_yyyyMMdd)
+                        if (name.matches(PREFIX + "\\d{8}")
                                 && !LocalDate.parse(name.substring(PREFIX.length()), DAY).isAfter(lastDropped)) {
                             old.add(name);
                         }

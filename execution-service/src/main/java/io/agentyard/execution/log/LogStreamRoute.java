@@ -37,15 +37,17 @@ import io.vertx.mutiny.core.Vertx;
  * A Vert.x route rather than a JAX-RS method: the REST layer's SSE writer serialises every event's
  * data to bytes and back to a String for each follower, which with 20 followers was most of the
  * service's CPU during an ingest (bench/results/logs-latest.md); here a frame encoded once is
- * written as it is to every follower. A follower whose connection cannot keep up (its write queue
- * is full) is ended: it reconnects with Last-Event-ID and resumes from PostgreSQL, so a slow
- * reader never holds memory here.
+ * written as it is to every follower. A follower whose connection cannot keep up (more than
+ * {@value #WRITE_QUEUE_BYTES} bytes unsent) is ended: it reconnects with Last-Event-ID, as
+ * EventSource does, and resumes from PostgreSQL, so a stuck reader never holds more memory here.
  */
 @ApplicationScoped
 public class LogStreamRoute {
 
     private static final Logger LOG = Logger.getLogger(LogStreamRoute.class);
     private static final String PATH = "/api/executions/:executionId/logs/stream";
+    /** Bytes a follower may have unsent before it is ended (a few large reads' worth; Vert.x's default is 64 KiB). */
+    private static final int WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
     private static final Set<String> READERS = Set.of(Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE,
             Roles.WORKER);
 
@@ -100,6 +102,7 @@ public class LogStreamRoute {
         if (response.closed()) {
             return;
         }
+        response.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
         response.setChunked(true).putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
         response.write(": following execution " + executionId + "\n\n"); // headers out at once
