@@ -90,8 +90,11 @@ fi
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
   [ "$name" = identity-service ] && continue
-  launch "$name" "$port" AGENTYARD_JWKS_URL="http://localhost:8081/api/auth/jwks" \
-    AGENTYARD_SERVICE_CLIENT_ID="$CLIENT_ID" AGENTYARD_SERVICE_CLIENT_SECRET="$CLIENT_SECRET"
+  credentials=()
+  if [ "$name" = execution-service ]; then
+    credentials=(AGENTYARD_SERVICE_CLIENT_ID="$CLIENT_ID" AGENTYARD_SERVICE_CLIENT_SECRET="$CLIENT_SECRET")
+  fi
+  launch "$name" "$port" AGENTYARD_JWKS_URL="http://localhost:8081/api/auth/jwks" "${credentials[@]}"
 done
 for entry in "${SERVICES[@]}"; do
   await_ready "${entry%%:*}" "${entry##*:}"

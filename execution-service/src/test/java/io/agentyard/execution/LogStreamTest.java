@@ -152,6 +152,43 @@ class LogStreamTest {
     }
 
     @Test
+    void aFollowerThatJoinsBehindARunningReadStillGetsEveryLine() throws Exception {
+        ExecutionApi.Run run = api.running(ownerId, UUID.randomUUID());
+        post(run, 0, 10);
+        // the first follower's read (from 7) is in flight when the second (from the start) joins
+        var ahead = tails.follow(run.executionId(), 7).subscribe()
+                .withSubscriber(io.smallrye.mutiny.helpers.test.AssertSubscriber.<io.vertx.core.buffer.Buffer>create(Long.MAX_VALUE));
+        var behind = tails.follow(run.executionId(), 0).subscribe()
+                .withSubscriber(io.smallrye.mutiny.helpers.test.AssertSubscriber.<io.vertx.core.buffer.Buffer>create(Long.MAX_VALUE));
+        api.completed(run, 0, Map.of(), null, null, null);
+        ahead.awaitCompletion(Duration.ofSeconds(10));
+        behind.awaitCompletion(Duration.ofSeconds(10));
+        assertEquals(range(8, 10), frames(ahead.getItems()));
+        assertEquals(range(1, 10), frames(behind.getItems()));
+    }
+
+    /** The sequences in the `logs` frames a tail wrote, in order. */
+    static List<String> frames(List<io.vertx.core.buffer.Buffer> frames) {
+        List<Received> events = new ArrayList<>();
+        for (io.vertx.core.buffer.Buffer frame : frames) {
+            String id = null;
+            String name = null;
+            String data = null;
+            for (String line : frame.toString().split("\n")) {
+                if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("event: ")) {
+                    name = line.substring(7);
+                } else if (line.startsWith("data: ")) {
+                    data = line.substring(6);
+                }
+            }
+            events.add(new Received(id, name, data));
+        }
+        return ids(events);
+    }
+
+    @Test
     void aFinishedRunStreamsWhatItLoggedAndEnds() throws Exception {
         ExecutionApi.Run run = api.running(ownerId, UUID.randomUUID());
         post(run, 0, 3);

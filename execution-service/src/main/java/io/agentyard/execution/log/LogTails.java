@@ -170,6 +170,11 @@ public class LogTails {
                 if (!lines.isEmpty()) {
                     long first = lines.get(0).sequence();
                     long last = lines.get(lines.size() - 1).sequence();
+                    if (follower.position < first - 1) {
+                        // joined behind this read's start while it ran: the next read starts from it
+                        again = true;
+                        continue;
+                    }
                     if (last > follower.position) {
                         // sequences are consecutive: the follower lacks the lines from this index on
                         int from = (int) Math.max(0, follower.position - first + 1);
