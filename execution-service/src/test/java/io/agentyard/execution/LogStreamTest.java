@@ -215,6 +215,7 @@ class LogStreamTest {
                         + run.executionId() + "/logs/stream")).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
+        assertEquals("Bearer", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
         HttpResponse<String> badPosition = http.send(HttpRequest.newBuilder(URI.create(base + "api/executions/"
                                 + run.executionId() + "/logs/stream"))
                         .header("Authorization", "Bearer " + owner).header("Last-Event-ID", "seven").build(),

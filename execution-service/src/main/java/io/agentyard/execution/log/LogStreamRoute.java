@@ -140,10 +140,10 @@ public class LogStreamRoute {
         if (response.ended() || response.closed()) {
             return;
         }
+        problem.headers().forEach(response::putHeader);
         try {
             response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(json.writeValueAsString(new Problem(problem.type(), problem.title(), problem.status(),
-                            problem.getMessage(), context.request().path(), problem.errors())));
+                    .end(json.writeValueAsString(problem.problem(context.request().path())));
         } catch (JsonProcessingException e) {
             response.setStatusCode(problem.status()).end();
         }

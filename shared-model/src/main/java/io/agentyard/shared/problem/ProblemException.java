@@ -75,6 +75,23 @@ public class ProblemException extends jakarta.ws.rs.WebApplicationException {
         return new ProblemException(429, "too-many-requests", "Too many requests", detail, null, retryAfter);
     }
 
+    /** The problem body this exception answers with, for the request at {@code instance}. */
+    public Problem problem(String instance) {
+        return new Problem(type, title, status, getMessage(), instance, errors);
+    }
+
+    /** Headers the answer carries besides the body: Retry-After when set, WWW-Authenticate on 401. */
+    public java.util.Map<String, String> headers() {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (retryAfter != null) {
+            headers.put("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+        }
+        if (status == 401) {
+            headers.put("WWW-Authenticate", "Bearer");
+        }
+        return headers;
+    }
+
     /** No stack trace: these are expected outcomes, not bugs. */
     @Override
     public synchronized Throwable fillInStackTrace() {

@@ -40,14 +40,8 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        Response.ResponseBuilder builder = build(new Problem(e.type(), e.title(), e.status(), e.getMessage(),
-                path(uri), e.errors()));
-        if (e.retryAfter() != null) {
-            builder.header(HttpHeaders.RETRY_AFTER, Math.max(1, e.retryAfter().toSeconds()));
-        }
-        if (e.status() == 401) {
-            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        }
+        Response.ResponseBuilder builder = build(e.problem(path(uri)));
+        e.headers().forEach(builder::header);
         return builder.build();
     }
 

@@ -30,7 +30,8 @@ public class EnumParamConverters implements ParamConverterProvider {
         return (ParamConverter<T>) new EnumConverter(rawType.asSubclass(Enum.class), parameterName(annotations));
     }
 
-    private static String parameterName(Annotation[] annotations) {
+    /** The name of the query or path parameter these annotations describe, for error messages. */
+    static String parameterName(Annotation[] annotations) {
         for (Annotation annotation : annotations) {
             if (annotation instanceof QueryParam query) {
                 return query.value();

@@ -5,8 +5,6 @@ import java.lang.reflect.Type;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.ext.ParamConverter;
 import jakarta.ws.rs.ext.ParamConverterProvider;
 import jakarta.ws.rs.ext.Provider;
@@ -26,15 +24,7 @@ public class InstantParamConverters implements ParamConverterProvider {
         if (rawType != Instant.class) {
             return null;
         }
-        String parameter = "parameter";
-        for (Annotation annotation : annotations) {
-            if (annotation instanceof QueryParam query) {
-                parameter = query.value();
-            } else if (annotation instanceof PathParam path) {
-                parameter = path.value();
-            }
-        }
-        return (ParamConverter<T>) new InstantConverter(parameter);
+        return (ParamConverter<T>) new InstantConverter(EnumParamConverters.parameterName(annotations));
     }
 
     private record InstantConverter(String parameter) implements ParamConverter<Instant> {
