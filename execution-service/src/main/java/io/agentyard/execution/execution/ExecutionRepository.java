@@ -31,7 +31,7 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
             returning id, task_id, status, exit_code, duration_ms, error_message""".formatted(ExecutionStatus.openAsSql());
 
     private static final String CANCEL_OPEN = """
-            update execution.executions set status = ?2, error_message = 'task cancelled',
+            update execution.executions set status = ?2, error_message = ?4,
                 completed_at = ?3, updated_at = now(),
                 duration_ms = (extract(epoch from cast(?3 as timestamptz) - started_at) * 1000)::bigint
             where task_id = ?1 and status in (%s)
@@ -77,7 +77,7 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
                 .getSingleResult());
     }
 
-    /** Ends the run if it is still open ({@code open} statuses); empty when it had ended already. */
+    /** Ends the run if it is still open; empty when it had ended already. */
     public Uni<List<Ended>> recordEnd(End end) {
         return Panache.getSession().chain(session -> session.createNativeQuery(RECORD_END, Object[].class)
                 .setParameter(1, end.id()).setParameter(2, end.status().name()).setParameter(3, end.exitCode())
@@ -87,10 +87,11 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
                 .getResultList()).map(ExecutionRepository::ended);
     }
 
-    /** Cancels every open run of a task; returns those it ended. */
-    public Uni<List<Ended>> cancelOpenRunsOf(UUID taskId, Instant at) {
+    /** Ends every open run of a task {@code cancelled}, with {@code reason}; returns those it ended. */
+    public Uni<List<Ended>> cancelOpenRunsOf(UUID taskId, Instant at, String reason) {
         return Panache.getSession().chain(session -> session.createNativeQuery(CANCEL_OPEN, Object[].class)
                 .setParameter(1, taskId).setParameter(2, ExecutionStatus.cancelled.name()).setParameter(3, at)
+                .setParameter(4, reason)
                 .getResultList()).map(ExecutionRepository::ended);
     }
 

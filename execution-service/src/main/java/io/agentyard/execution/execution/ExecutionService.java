@@ -237,7 +237,7 @@ public class ExecutionService {
 
     /** The task was cancelled: its open runs end {@code cancelled}. */
     public Uni<Void> taskCancelled(UUID taskId, Instant at) {
-        return executions.cancelOpenRunsOf(taskId, at).chain(this::announceEnded);
+        return executions.cancelOpenRunsOf(taskId, at, "task cancelled").chain(this::announceEnded);
     }
 
     private Uni<Void> announceEnded(List<ExecutionRepository.Ended> ended) {

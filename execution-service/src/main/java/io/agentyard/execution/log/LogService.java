@@ -23,8 +23,8 @@ import io.vertx.core.json.JsonObject;
  * Execution logs: appended in batches by the worker holding a running execution, read and followed
  * by whoever may read the execution.
  * <p>
- * An append is one statement ({@link LogStore#append}). Only when it stores nothing does a second
- * query find out why: a batch key seen before (answered as the first time), an execution not
+ * An append is one statement ({@link LogStore#append}). Only when it stores nothing does the
+ * service find out why: a batch key seen before (answered as the first time), an execution not
  * recorded yet (looked up in task-service, recorded, and the append retried once), another worker
  * (403) or a finished run (409).
  */
@@ -59,26 +59,25 @@ public class LogService {
                 : whyNot(caller, params, true));
     }
 
+    /**
+     * The append stored nothing. A batch key seen before is answered as the first time; otherwise
+     * {@link ExecutionService#writable} says why (403, 409), or records a run the claim event has
+     * not brought yet (asking task-service), after which the append is tried once more.
+     */
     private Uni<LogDtos.Stored> whyNot(Caller caller, LogStore.AppendParams params, boolean mayRetry) {
         UUID id = params.executionId();
-        return store.refusal(id, params.batchKey()).chain(refusal -> {
-            if (refusal.batchFirst() != null) {
-                return Uni.createFrom().item(new LogDtos.Stored(refusal.batchFirst(),
-                        refusal.batchFirst() + refusal.batchCount() - 1, refusal.batchCount(), true));
+        return store.earlierBatch(id, params.batchKey()).chain(earlier -> {
+            if (earlier != null) {
+                return Uni.createFrom().item(new LogDtos.Stored(earlier.firstSequence(),
+                        earlier.firstSequence() + earlier.count() - 1, earlier.count(), true));
             }
-            if (!refusal.executionExists() && mayRetry) {
-                // the claim event has not arrived: ask task-service, record the run, then append
-                return executions.writable(caller, id).chain(held -> store.append(params))
-                        .chain(first -> first != null ? stored(id, first, params.levels().length, false)
-                                : whyNot(caller, params, false));
-            }
-            if (!refusal.executionExists()) {
-                throw ProblemException.notFound("execution", id);
-            }
-            if (!params.workerId().equals(refusal.workerId())) {
-                throw ProblemException.forbidden("execution " + id + " is held by another worker");
-            }
-            throw ProblemException.conflict("execution " + id + " has finished (" + refusal.status() + ")");
+            return executions.writable(caller, id).chain(held -> {
+                if (!mayRetry) {
+                    throw ProblemException.conflict("execution " + id + " changed while the batch was stored; send it again");
+                }
+                return store.append(params).chain(first -> first != null ? stored(id, first, params.levels().length, false)
+                        : whyNot(caller, params, false));
+            });
         });
     }
 

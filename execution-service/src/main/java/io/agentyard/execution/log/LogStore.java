@@ -42,7 +42,7 @@ public class LogStore {
      * given) is new: takes sequences log_count+1 .. log_count+n by bumping log_count (the row lock
      * orders concurrent appends of one execution, so sequences commit in order, without gaps or
      * duplicates), records the key, and inserts every line with one unnest. Returns the first
-     * sequence, or no row when nothing was appended ({@link #refusal} tells why).
+     * sequence, or no row when nothing was appended.
      */
     private static final String APPEND = """
             with target as (
@@ -69,25 +69,19 @@ public class LogStore {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("first_seq"));
     }
 
-    /** Why an append stored nothing: the execution as it is (absent: no row) and the batch its key names. */
-    public record Refusal(boolean executionExists, UUID workerId, ExecutionStatus status, Long batchFirst,
-                          Integer batchCount) {
+    /** The sequences a batch key was given before. */
+    public record EarlierBatch(long firstSequence, int count) {
     }
 
-    private static final String REFUSAL = """
-            select e.id is not null as found, e.worker_id, e.status, b.first_seq, b.line_count
-            from (select $1::uuid as id) k
-            left join execution.executions e on e.id = k.id
-            left join execution.log_batches b on b.execution_id = k.id and b.batch_key = $2""";
-
-    public Uni<Refusal> refusal(UUID executionId, String batchKey) {
-        return pool.preparedQuery(REFUSAL).execute(Tuple.of(executionId, batchKey)).map(rows -> {
-            Row row = rows.iterator().next();
-            String status = row.getString("status");
-            return new Refusal(row.getBoolean("found"), row.getUUID("worker_id"),
-                    status == null ? null : ExecutionStatus.valueOf(status), row.getLong("first_seq"),
-                    row.getInteger("line_count"));
-        });
+    /** The batch stored earlier under {@code batchKey} (none without a key). */
+    public Uni<EarlierBatch> earlierBatch(UUID executionId, String batchKey) {
+        if (batchKey == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return pool.preparedQuery("select first_seq, line_count from execution.log_batches"
+                        + " where execution_id = $1 and batch_key = $2").execute(Tuple.of(executionId, batchKey))
+                .map(rows -> rows.size() == 0 ? null : new EarlierBatch(rows.iterator().next().getLong("first_seq"),
+                        rows.iterator().next().getInteger("line_count")));
     }
 
     /** A query of one execution's lines; null filters are left out. */
