@@ -44,8 +44,8 @@ public class TaskServiceWorld implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "quarkus.rest-client.identity-service.url", identity.url(),
                 "quarkus.rest-client.task-service.url", taskService.url(),
-                "agentyard.execution.service-client.id", client.get("id"),
-                "agentyard.execution.service-client.secret", client.get("secret"));
+                "agentyard.service-client.id", client.get("id"),
+                "agentyard.service-client.secret", client.get("secret"));
     }
 
     /** Creates execution-service's own client (role service) with an admin token of the run's key. */

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import io.agentyard.shared.security.ServiceToken;
 import io.smallrye.mutiny.Uni;
 
 /**

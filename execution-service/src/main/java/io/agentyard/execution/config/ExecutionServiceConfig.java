@@ -1,7 +1,6 @@
 package io.agentyard.execution.config;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -13,9 +12,6 @@ public interface ExecutionServiceConfig {
     Logs logs();
 
     Retention retention();
-
-    /** The service's own identity (a {@code service} client of identity-service) for its background calls. */
-    ServiceClient serviceClient();
 
     interface Logs {
         /** Most lines one POST may carry (413 beyond). */
@@ -51,11 +47,5 @@ public interface ExecutionServiceConfig {
         /** How often partitions are created ahead and old data is dropped (also at start). */
         @WithDefault("PT1H")
         Duration interval();
-    }
-
-    interface ServiceClient {
-        Optional<String> id();
-
-        Optional<String> secret();
     }
 }

@@ -2,7 +2,6 @@ package io.agentyard.execution.execution;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +17,7 @@ import io.agentyard.execution.live.LiveFeed;
 import io.agentyard.shared.events.ExecutionEvents;
 import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.page.Conditions;
+import io.agentyard.shared.page.Cursor;
 import io.agentyard.shared.page.CursorPage;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.reactive.AfterCommit;
@@ -99,7 +99,7 @@ public class ExecutionService {
         } else {
             where.equal("ownerId", caller.readableOwner());
         }
-        Position after = Position.parse(cursor);
+        Cursor after = Cursor.parse(cursor);
         if (after != null) {
             where.where("(createdAt < :cursorAt or (createdAt = :cursorAt and id < :cursorId))", "cursorAt", after.at());
             where.params().and("cursorId", after.id());
@@ -109,35 +109,10 @@ public class ExecutionService {
                 .map(found -> {
                     boolean more = found.size() > limit;
                     List<Execution> page = more ? found.subList(0, limit) : found;
-                    String next = more ? Position.of(page.get(page.size() - 1)).encode() : null;
+                    Execution last = page.isEmpty() ? null : page.get(page.size() - 1);
+                    String next = more ? new Cursor(last.createdAt, last.id).encode() : null;
                     return new CursorPage<>(page.stream().map(ExecutionDtos.ExecutionResponse::from).toList(), next);
                 });
-    }
-
-    /** Where a list page ended: the last item's creation time and id, as an opaque string. */
-    record Position(Instant at, UUID id) {
-
-        static Position of(Execution execution) {
-            return new Position(execution.createdAt, execution.id);
-        }
-
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((at.toString() + "/" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        static Position parse(String cursor) {
-            if (cursor == null || cursor.isBlank()) {
-                return null;
-            }
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor),
-                        java.nio.charset.StandardCharsets.UTF_8).split("/", 2);
-                return new Position(Instant.parse(parts[0]), UUID.fromString(parts[1]));
-            } catch (RuntimeException malformed) {
-                throw ProblemException.invalidField("cursor", "is not a cursor this API gave out");
-            }
-        }
     }
 
     // ---- the worker's writes
@@ -182,8 +157,7 @@ public class ExecutionService {
                             holder.workOrderId(), holder.attempt(), holder.workerId(), holder.ownerId(),
                             holder.agentId(), holder.workflowId(), ExecutionStatus.running, holder.input(), null,
                             holder.claimedAt());
-                    return Panache.withTransaction(() -> started(start)).call(AfterCommit::run)
-                            .onFailure().invoke(AfterCommit::discard)
+                    return AfterCommit.transaction(() -> started(start))
                             // the holder's own record says whether it may still write, until the events catch up
                             .replaceWith(new Held(id, holder.workerId(), statusOf(holder)));
                 });

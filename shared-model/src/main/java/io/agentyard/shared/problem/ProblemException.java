@@ -62,6 +62,16 @@ public class ProblemException extends jakarta.ws.rs.WebApplicationException {
         }).replaceWithVoid();
     }
 
+    /** 422: the request is well-formed but {@code field} names something that cannot be used. */
+    public static ProblemException unprocessable(String field, String message) {
+        return new ProblemException(422, "unprocessable", "Unprocessable content", field + ": " + message,
+                List.of(new Problem.FieldError(field, message)), null);
+    }
+
+    public static ProblemException unsupportedMediaType(String detail) {
+        return new ProblemException(415, "unsupported-media-type", "Unsupported media type", detail);
+    }
+
     public static ProblemException payloadTooLarge(String detail) {
         return new ProblemException(413, "payload-too-large", "Payload too large", detail);
     }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.common.vertx.ContextLocals;
 import io.smallrye.mutiny.Uni;
 
@@ -22,6 +23,14 @@ public final class AfterCommit {
     private static final String KEY = "agentyard.after-commit";
 
     private AfterCommit() {
+    }
+
+    /**
+     * Runs {@code work} in a transaction, then what it registered once the transaction has
+     * committed (nothing of it after a rollback).
+     */
+    public static <T> Uni<T> transaction(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work).call(AfterCommit::run).onFailure().invoke(AfterCommit::discard);
     }
 
     /** Runs {@code action} once the transaction of the current context has committed. */

@@ -1,4 +1,4 @@
-package io.agentyard.execution.client;
+package io.agentyard.shared.security;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,13 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import io.agentyard.execution.config.ExecutionServiceConfig;
 import io.smallrye.mutiny.Uni;
 
 /**
- * execution-service's own access token (role {@code service}), from identity-service's
- * client-credentials grant with {@code AGENTYARD_SERVICE_CLIENT_ID} / {@code _SECRET}. Kept until a
- * minute before it expires; concurrent callers share one request for a new one.
+ * This service's own access token (role {@code service}) for its background calls to other
+ * services, from identity-service's client-credentials grant with {@code AGENTYARD_SERVICE_CLIENT_ID}
+ * / {@code _SECRET}. Kept until a minute before it expires; concurrent callers share one request
+ * for a new one.
  */
 @ApplicationScoped
 public class ServiceToken {
@@ -21,16 +21,16 @@ public class ServiceToken {
     private static final Duration RENEW_BEFORE = Duration.ofMinutes(1);
 
     private final IdentityClient identity;
-    private final ExecutionServiceConfig.ServiceClient credentials;
+    private final ServiceClientConfig credentials;
     private volatile Current current;
     private volatile Uni<Current> renewal;
 
     private record Current(String header, Instant renewAt) {
     }
 
-    ServiceToken(@RestClient IdentityClient identity, ExecutionServiceConfig config) {
+    ServiceToken(@RestClient IdentityClient identity, ServiceClientConfig credentials) {
         this.identity = identity;
-        this.credentials = config.serviceClient();
+        this.credentials = credentials;
     }
 
     /** {@code Bearer <token>} for an Authorization header. */

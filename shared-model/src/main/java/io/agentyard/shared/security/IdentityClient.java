@@ -1,4 +1,4 @@
-package io.agentyard.execution.client;
+package io.agentyard.shared.security;
 
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -1,0 +1,144 @@
+package io.agentyard.shared.web;
+
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agentyard.shared.problem.Problem;
+import io.agentyard.shared.problem.ProblemException;
+import io.agentyard.shared.security.Caller;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What every Server-Sent Events route of the suite does the same way: authenticate with the REST
+ * API's rules, refuse with RFC 9457 problems before the stream starts, write pre-encoded frames,
+ * and read where a follower resumes ({@code Last-Event-ID}, or {@code ?after=}).
+ * <p>
+ * Streams are Vert.x routes rather than JAX-RS methods: the REST layer's SSE writer serialises each
+ * event again for every follower, and a stream that fails before its first item leaves a broken 200.
+ * A follower whose connection cannot keep up (more than {@value #WRITE_QUEUE_BYTES} bytes unsent)
+ * is ended: it reconnects with Last-Event-ID, as EventSource does, and resumes from the database,
+ * so a stuck reader never holds more memory.
+ */
+@ApplicationScoped
+public class EventStreams {
+
+    private static final Logger LOG = Logger.getLogger(EventStreams.class);
+    /** Bytes a follower may have unsent before it is ended (Vert.x's default is 64 KiB). */
+    static final int WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+
+    private final IdentityProviderManager identities;
+    private final ObjectMapper json;
+
+    EventStreams(IdentityProviderManager identities, ObjectMapper json) {
+        this.identities = identities;
+        this.json = json;
+    }
+
+    /** The authenticated caller, if it has one of {@code roles}: 401 without a valid token, 403 otherwise. */
+    public Uni<Caller> caller(RoutingContext context, Set<String> roles, String forbidden) {
+        return QuarkusHttpUser.getSecurityIdentity(context, identities)
+                .onFailure().transform(failure -> ProblemException.unauthorized("a valid access token is required"))
+                .map(identity -> caller(identity, roles, forbidden));
+    }
+
+    private static Caller caller(SecurityIdentity identity, Set<String> roles, String forbidden) {
+        if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+            throw ProblemException.unauthorized("a valid access token is required");
+        }
+        if (identity.getRoles().stream().noneMatch(roles::contains)) {
+            throw ProblemException.forbidden(forbidden);
+        }
+        return Caller.from(token);
+    }
+
+    /** Starts the event stream and writes {@code frames} (complete SSE frames) until they end or the follower leaves. */
+    public void stream(RoutingContext context, String comment, Multi<Buffer> frames) {
+        HttpServerResponse response = context.response();
+        if (response.closed()) {
+            return;
+        }
+        response.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
+        response.write(": " + comment + "\n\n"); // headers out at once
+        Cancellable following = frames.subscribe().with(frame -> {
+            if (response.closed()) {
+                return;
+            }
+            response.write(frame);
+            if (response.writeQueueFull()) {
+                LOG.debugf("A follower (%s) cannot keep up; ending its stream", comment);
+                response.end();
+            }
+        }, failure -> {
+            LOG.warnf("A stream (%s) failed: %s", comment, failure.getMessage());
+            endQuietly(response);
+        }, () -> endQuietly(response));
+        response.closeHandler(closed -> following.cancel());
+        response.endHandler(ended -> following.cancel());
+    }
+
+    private static void endQuietly(HttpServerResponse response) {
+        if (!response.ended() && !response.closed()) {
+            response.end();
+        }
+    }
+
+    /** Answers a refusal as the REST API does: an RFC 9457 problem. */
+    public void refuse(RoutingContext context, Throwable failure) {
+        ProblemException problem = failure instanceof ProblemException known ? known
+                : new ProblemException(500, "internal", "Internal error", "the stream could not be started");
+        if (!(failure instanceof ProblemException)) {
+            LOG.errorf(failure, "Starting a stream failed");
+        }
+        HttpServerResponse response = context.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        problem.headers().forEach(response::putHeader);
+        try {
+            response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(json.writeValueAsString(problem.problem(context.request().path())));
+        } catch (JsonProcessingException e) {
+            response.setStatusCode(problem.status()).end();
+        }
+    }
+
+    /**
+     * Where the follower resumes: {@code Last-Event-ID} (a reconnecting EventSource) or
+     * {@code ?after=}, else 0 (the start). 400 when it is not a {@code meaning} (0 or more).
+     */
+    public static long position(RoutingContext context, String meaning) {
+        String lastEventId = context.request().getHeader("Last-Event-ID");
+        boolean resuming = lastEventId != null && !lastEventId.isBlank();
+        String value = resuming ? lastEventId : context.queryParams().get("after");
+        String name = resuming ? "Last-Event-ID" : "after";
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long position = Long.parseLong(value.trim());
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalidField(name, "must be " + meaning + " (0 or more)");
+    }
+}
