@@ -139,9 +139,16 @@ class ContextDocumentsTest {
         assertEquals(0, api.count("select count(*) from chat.context_documents where title = ?", title));
         assertEquals(0, api.count("select count(*) from chat.context_document_versions where title = ?", title));
 
-        // the largest content allowed is stored and indexed
-        String id = create(author, document(title + " big", ("word" + uniqueWord() + " ").repeat(512 * 1024 / 17)));
+        // the largest content allowed is stored and indexed, even made of distinct short words (the
+        // hardest text for the search vector's size)
+        StringBuilder distinct = new StringBuilder();
+        for (int i = 0; distinct.length() + 5 <= 512 * 1024; i++) {
+            distinct.append(Integer.toString(46656 + i, 36)).append(' ');
+        }
+        String id = create(author, document(title + " big", distinct.toString()));
         as(author).get(PATH + "/" + id).then().statusCode(200).body("version", is(1));
+        as(author).queryParam("q", Integer.toString(46656 + 1000, 36)).get(PATH).then().statusCode(200)
+                .body("items.id", hasItem(id));
     }
 
     @Test
