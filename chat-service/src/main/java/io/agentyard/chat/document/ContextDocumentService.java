@@ -1,14 +1,12 @@
 package io.agentyard.chat.document;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.agentyard.shared.page.Cursor;
 import io.agentyard.shared.page.CursorPage;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
@@ -131,68 +129,33 @@ public class ContextDocumentService {
      */
     public Uni<CursorPage<ContextDocumentDtos.DocumentSummary>> list(ContextDocumentStore.Filter filter, String query,
                                                                     String cursor, int limit) {
-        Position after = Position.parse(cursor);
         if (query == null || query.isBlank()) {
-            if (after != null && after.rank() != null) {
+            if (RankCursor.isOne(cursor)) {
                 throw ProblemException.invalidField("cursor", "comes from a search: use it with the same q");
             }
-            return store.list(filter, after == null ? null : new ContextDocumentStore.After(after.createdAt(), after.id()),
-                    limit + 1).map(found -> page(found, limit));
+            return store.list(filter, Cursor.parse(cursor), limit + 1).map(found -> {
+                boolean more = found.size() > limit;
+                List<ContextDocumentDtos.DocumentSummary> page = more ? found.subList(0, limit) : found;
+                ContextDocumentDtos.DocumentSummary last = page.isEmpty() ? null : page.get(page.size() - 1);
+                return new CursorPage<>(page, more ? new Cursor(last.createdAt(), last.id()).encode() : null);
+            });
         }
-        if (after != null && after.rank() == null) {
-            throw ProblemException.invalidField("cursor", "comes from a list without q: use it without q");
-        }
+        RankCursor after = RankCursor.parse(cursor);
         Highlights highlights = Highlights.fresh();
         return store.search(new ContextDocumentStore.Search(query.strip(), highlights.startMarker(),
-                                highlights.stopMarker()), filter,
-                        after == null ? null : new ContextDocumentStore.AfterHit(after.rank(), after.id()), limit + 1)
-                .map(found -> page(found.stream().map(hit -> new ContextDocumentDtos.DocumentSummary(hit.id(),
-                        hit.title(), hit.documentType(), hit.repositoryUrl(), hit.tags(), hit.metadata(),
-                        hit.createdBy(), hit.createdAt(), hit.updatedAt(), hit.version(), hit.contentBytes(),
-                        hit.rank(), highlights.toHtml(hit.titleHighlight()), highlights.toHtml(hit.snippet())))
-                        .toList(), limit));
-    }
-
-    private static CursorPage<ContextDocumentDtos.DocumentSummary> page(
-            List<ContextDocumentDtos.DocumentSummary> found, int limit) {
-        boolean more = found.size() > limit;
-        List<ContextDocumentDtos.DocumentSummary> page = more ? found.subList(0, limit) : found;
-        return new CursorPage<>(page, more ? Position.of(page.get(page.size() - 1)).encode() : null);
-    }
-
-    /**
-     * Where a list page ended, as an opaque string: the last item's creation time and id (a list
-     * without a query) or its rank and id (a search).
-     */
-    record Position(Instant createdAt, Float rank, UUID id) {
-
-        static Position of(ContextDocumentDtos.DocumentSummary last) {
-            return last.rank() == null ? new Position(last.createdAt(), null, last.id())
-                    : new Position(null, last.rank(), last.id());
-        }
-
-        String encode() {
-            String text = rank == null ? "t/" + createdAt + "/" + id : "r/" + Float.toString(rank) + "/" + id;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Position parse(String cursor) {
-            if (cursor == null || cursor.isBlank()) {
-                return null;
-            }
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8)
-                        .split("/", 3);
-                UUID id = UUID.fromString(parts[2]);
-                return switch (parts[0]) {
-                    case "t" -> new Position(Instant.parse(parts[1]), null, id);
-                    case "r" -> new Position(null, Float.parseFloat(parts[1]), id);
-                    default -> throw new IllegalArgumentException(parts[0]);
-                };
-            } catch (RuntimeException malformed) {
-                throw ProblemException.invalidField("cursor", "is not a cursor this API gave out");
-            }
-        }
+                        highlights.stopMarker()), filter, after, limit + 1)
+                .map(found -> {
+                    boolean more = found.size() > limit;
+                    List<ContextDocumentDtos.DocumentSummary> page = (more ? found.subList(0, limit) : found).stream()
+                            .map(hit -> new ContextDocumentDtos.DocumentSummary(hit.id(), hit.title(),
+                                    hit.documentType(), hit.repositoryUrl(), hit.tags(), hit.metadata(),
+                                    hit.createdBy(), hit.createdAt(), hit.updatedAt(), hit.version(),
+                                    hit.contentBytes(), hit.rank(), highlights.toHtml(hit.titleHighlight()),
+                                    highlights.toHtml(hit.snippet())))
+                            .toList();
+                    ContextDocumentDtos.DocumentSummary last = page.isEmpty() ? null : page.get(page.size() - 1);
+                    return new CursorPage<>(page, more ? new RankCursor(last.rank(), last.id()).encode() : null);
+                });
     }
 
     private static int versionCursor(String cursor) {

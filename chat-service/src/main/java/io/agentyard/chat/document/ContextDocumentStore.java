@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.agentyard.shared.page.Cursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -171,29 +172,21 @@ public class ContextDocumentStore {
     public record Filter(String[] tags, DocumentType type, String repositoryUrl, UUID createdBy) {
     }
 
-    /** Where the previous page of a list without a query ended (it is ordered newest first). */
-    public record After(Instant createdAt, UUID id) {
-    }
-
     /**
      * Documents matching the filter, newest first ({@code created_at}, then id, both descending),
-     * {@code limit} of them after {@code after}. Only the filters given are in the statement, so
+     * {@code limit} of them after {@code after} (null: from the start). Only the filters given are in the statement, so
      * each combination is planned for its own indexes (the tags one: GIN, {@code tags @> $n}).
      */
-    public Uni<List<ContextDocumentDtos.DocumentSummary>> list(Filter filter, After after, int limit) {
+    public Uni<List<ContextDocumentDtos.DocumentSummary>> list(Filter filter, Cursor after, int limit) {
         Statement sql = new Statement();
         StringBuilder where = filters(filter, sql);
         if (after != null) {
-            where.append(" and (d.created_at, d.id) < (").append(sql.param(after.createdAt()))
+            where.append(" and (d.created_at, d.id) < (").append(sql.param(after.at()))
                     .append("::timestamptz, ").append(sql.param(after.id())).append("::uuid)");
         }
         String query = "select " + SUMMARY_COLUMNS + " from chat.context_documents d where true" + where
                 + " order by d.created_at desc, d.id desc limit " + sql.param(limit);
         return sql.run(pool, query).map(rows -> summaries(rows, false));
-    }
-
-    /** Where the previous page of a search ended (ordered by rank, descending, then id). */
-    public record AfterHit(float rank, UUID id) {
     }
 
     /** A full-text query and how to mark its matches in titles and snippets. */
@@ -206,7 +199,7 @@ public class ContextDocumentStore {
      * C), then by id; {@code limit} of them after {@code after}. Titles and snippets are highlighted
      * (ts_headline) only for the rows of the page.
      */
-    public Uni<List<ContextDocumentDtos.DocumentSummary>> search(Search search, Filter filter, AfterHit after,
+    public Uni<List<ContextDocumentDtos.DocumentSummary>> search(Search search, Filter filter, RankCursor after,
                                                                  int limit) {
         Statement sql = new Statement();
         String tsquery = "websearch_to_tsquery('" + SEARCH_CONFIG + "', " + sql.param(search.query()) + "::text)";
