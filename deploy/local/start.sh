@@ -59,8 +59,8 @@ await_ready() { # name port
   done
 }
 
-# identity-service first: the others verify tokens against it, and execution-service needs a
-# service client of its own (asking task-service who holds an execution).
+# identity-service first: the others verify tokens against it, and execution-service and
+# chat-service need service clients of their own (asking task-service who holds an execution or a task).
 launch identity-service 8081 \
   AGENTYARD_JWT_PRIVATE_KEY_LOCATION="$STATE/keys/private.pem" \
   AGENTYARD_JWT_PUBLIC_KEY_LOCATION="file:$STATE/keys/public.pem" \
@@ -68,33 +68,37 @@ launch identity-service 8081 \
 echo "Waiting for the services to be ready..."
 await_ready identity-service 8081
 
-# execution-service's client credentials, created once through the admin API and kept (0600)
-# while they still work.
-client_file=$STATE/execution-service-client
-if [ -f "$client_file" ]; then
-  . "$client_file"
-  if ! curl -fs -H 'Content-Type: application/json' -d "{\"clientId\":\"$CLIENT_ID\",\"clientSecret\":\"$CLIENT_SECRET\"}" \
-      http://localhost:8081/api/auth/token >/dev/null; then
-    rm -f "$client_file"
+# A service's client credentials, created once through the admin API and kept (0600) while they
+# still work; prints the two environment variables that make them the service's identity.
+service_client() {
+  local service=$1 client_file=$STATE/$1-client CLIENT_ID= CLIENT_SECRET=
+  if [ -f "$client_file" ]; then
+    . "$client_file"
+    if ! curl -fs -H 'Content-Type: application/json' -d "{\"clientId\":\"$CLIENT_ID\",\"clientSecret\":\"$CLIENT_SECRET\"}" \
+        http://localhost:8081/api/auth/token >/dev/null; then
+      rm -f "$client_file"
+    fi
   fi
-fi
-if [ ! -f "$client_file" ]; then
-  admin_token=$(curl -fs -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" http://localhost:8081/api/auth/login | json_field accessToken)
-  created=$(curl -fs -H 'Content-Type: application/json' -H "Authorization: Bearer $admin_token" \
-    -d '{"name":"execution-service","role":"service"}' http://localhost:8081/api/service-clients)
-  (umask 077; printf 'CLIENT_ID=%s\nCLIENT_SECRET=%s\n' "$(json_field id <<<"$created")" "$(json_field secret <<<"$created")" > "$client_file")
-  . "$client_file"
-fi
+  if [ ! -f "$client_file" ]; then
+    admin_token=${admin_token:-$(curl -fs -H 'Content-Type: application/json' \
+      -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" http://localhost:8081/api/auth/login | json_field accessToken)}
+    created=$(curl -fs -H 'Content-Type: application/json' -H "Authorization: Bearer $admin_token" \
+      -d "{\"name\":\"$service\",\"role\":\"service\"}" http://localhost:8081/api/service-clients)
+    (umask 077; printf 'CLIENT_ID=%s\nCLIENT_SECRET=%s\n' "$(json_field id <<<"$created")" "$(json_field secret <<<"$created")" > "$client_file")
+    . "$client_file"
+  fi
+  echo "AGENTYARD_SERVICE_CLIENT_ID=$CLIENT_ID AGENTYARD_SERVICE_CLIENT_SECRET=$CLIENT_SECRET"
+}
 
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
   [ "$name" = identity-service ] && continue
-  credentials=()
-  if [ "$name" = execution-service ]; then
-    credentials=(AGENTYARD_SERVICE_CLIENT_ID="$CLIENT_ID" AGENTYARD_SERVICE_CLIENT_SECRET="$CLIENT_SECRET")
-  fi
-  launch "$name" "$port" AGENTYARD_JWKS_URL="http://localhost:8081/api/auth/jwks" "${credentials[@]}"
+  extra=()
+  case "$name" in
+    execution-service) read -r -a extra <<<"$(service_client "$name")" ;;
+    chat-service) read -r -a extra <<<"$(service_client "$name") AGENTYARD_ATTACHMENTS_DIR=$STATE/attachments" ;;
+  esac
+  launch "$name" "$port" AGENTYARD_JWKS_URL="http://localhost:8081/api/auth/jwks" "${extra[@]}"
 done
 for entry in "${SERVICES[@]}"; do
   await_ready "${entry%%:*}" "${entry##*:}"

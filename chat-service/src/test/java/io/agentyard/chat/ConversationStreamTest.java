@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.agentyard.chat.stream.ConversationTails;
+import io.agentyard.chat.stream.StreamRetention;
 import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
 import io.agentyard.shared.testing.TestTokens;
@@ -33,6 +34,12 @@ class ConversationStreamTest {
 
     @Inject
     ConversationTails tails;
+
+    @Inject
+    StreamRetention retention;
+
+    @Inject
+    io.agroal.api.AgroalDataSource database;
 
     @TestHTTPResource("/")
     URL base;
@@ -96,6 +103,27 @@ class ConversationStreamTest {
             assertEquals(List.of("4", "5", "6"), ids(resumed.await(3)));
             assertTrue(resumed.events().get(2).data().contains("m6"));
         }
+    }
+
+    @Test
+    void aFollowerBehindPrunedEventsIsToldToReloadAndContinues() throws Exception {
+        UUID id = conversation(owner);
+        for (int i = 1; i <= 3; i++) {
+            message(owner, id, "m" + i);
+        }
+        try (var connection = database.getConnection(); var statement = connection.prepareStatement(
+                "update chat.conversation_events set created_at = now() - interval '30 days' where conversation_id = ? and seq <= 2")) {
+            statement.setObject(1, id);
+            assertEquals(2, statement.executeUpdate());
+        }
+        assertTrue(retention.runOnce().await().indefinitely() >= 2);
+        try (SseFollower behind = follow(id, owner, "1")) {
+            List<SseFollower.Event> events = behind.await(2);
+            assertEquals(List.of("reset", "message"), kinds(events));
+            assertEquals(List.of("2", "3"), ids(events));
+        }
+        as(owner).get("/api/conversations/" + id + "/messages").then().statusCode(200)
+                .body("items.size()", org.hamcrest.Matchers.is(3)); // messages stay
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.agentyard.chat.attachment;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -13,9 +12,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.PathPart;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -69,12 +70,14 @@ public class AttachmentResource {
     @jakarta.ws.rs.Path("/{attachmentId}")
     @Produces(MediaType.WILDCARD)
     @Operation(summary = "Download an attachment")
-    public Uni<RestResponse<Path>> download(@PathParam("conversationId") UUID conversationId,
+    public Uni<Response> download(@PathParam("conversationId") UUID conversationId,
                                             @PathParam("messageId") UUID messageId,
                                             @PathParam("attachmentId") UUID attachmentId) {
         return messages.readable(Caller.from(jwt), conversationId, messageId)
                 .chain(message -> attachments.download(messageId, attachmentId))
-                .map(download -> RestResponse.ResponseBuilder.ok(download.file(), download.attachment().fileType)
+                // a Response, not RestResponse<PathPart>: with the generic type the text/plain writer took the entity
+                .map(download -> Response.ok(new PathPart(download.file(), 0, download.attachment().fileSizeBytes),
+                                download.attachment().fileType)
                         .header("Content-Disposition", "attachment; filename*=UTF-8''"
                                 + java.net.URLEncoder.encode(download.attachment().fileName, StandardCharsets.UTF_8)
                                 .replace("+", "%20"))

@@ -1,0 +1,51 @@
+package io.agentyard.chat;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.ServiceClients;
+import io.agentyard.shared.testing.SiblingService;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The real identity-service, task-service and agent-service beside chat-service, in the run's
+ * world (database, Redis prefix, keys): chat-service gets a {@code service} client of identity for
+ * asking task-service who holds a task, reads agents from agent-service with the caller's token,
+ * and task-service consumes chat-service's events from the same Redis prefix.
+ */
+public class ServicesWorld implements QuarkusTestResourceLifecycleManager {
+
+    static volatile SiblingService identity;
+    static volatile SiblingService taskService;
+    static volatile SiblingService agentService;
+
+    @Override
+    public Map<String, String> start() {
+        FreshDatabaseResource.World world = FreshDatabaseResource.current();
+        identity = SiblingService.launch("identity-service", Map.of(
+                "AGENTYARD_JWT_PRIVATE_KEY_LOCATION", world.privateKey().toString(),
+                "AGENTYARD_JWT_PUBLIC_KEY_LOCATION", world.publicKey().toUri().toString()));
+        taskService = SiblingService.launch("task-service", Map.of());
+        agentService = SiblingService.launch("agent-service",
+                Map.of("AGENTYARD_TASK_SERVICE_URL", taskService.url()));
+        Map<String, String> config = new HashMap<>(ServiceClients.create(identity.url(), world, "chat-service"));
+        config.put("quarkus.rest-client.task-service.url", taskService.url());
+        config.put("quarkus.rest-client.agent-service.url", agentService.url());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        for (SiblingService service : new SiblingService[]{agentService, taskService, identity}) {
+            if (service != null) {
+                service.stop();
+            }
+        }
+    }
+
+    @Override
+    public int order() {
+        return 10; // after FreshDatabaseResource, whose world this joins
+    }
+}
