@@ -38,6 +38,8 @@ import io.agentyard.chat.llm.ChatTurn;
 import io.agentyard.chat.llm.CompletionChunk;
 import io.agentyard.chat.llm.CompletionFailure;
 import io.agentyard.chat.llm.CompletionRequest;
+import io.agentyard.chat.message.MessageRole;
+import io.agentyard.chat.reply.ReplyModel;
 import io.agentyard.shared.problem.Problem;
 import io.agentyard.shared.testing.FreshDatabaseResource;
 import io.agentyard.shared.testing.TestTokens;
@@ -63,6 +65,9 @@ class ChatCompletionsTest {
 
     @Inject
     ChatCompletions completions;
+
+    @Inject
+    ReplyModel replyModel;
 
     @BeforeAll
     static void startStandIn() {
@@ -188,6 +193,23 @@ class ChatCompletionsTest {
         subscriber.assertNotTerminated();
         subscriber.request(Long.MAX_VALUE).awaitCompletion(WAIT);
         assertEquals("abcd", text(subscriber.getItems()));
+    }
+
+    @Test
+    void agentRepliesStreamThroughThisClient() {
+        String provider = provider("");
+        standIn.enqueue(Reply.text("Sure", ".").usage(9, 2));
+        AssertSubscriber<ReplyModel.Delta> subscriber = replyModel.stream(new ReplyModel.Request(provider, MODEL, 0.1,
+                        64, "Be brief.", List.of(new ReplyModel.Turn(MessageRole.user, "Can you?"),
+                        new ReplyModel.Turn(MessageRole.agent, "Maybe."), new ReplyModel.Turn(MessageRole.user, "Now?"))))
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        subscriber.awaitCompletion(WAIT);
+        subscriber.assertItems(new ReplyModel.Delta("Sure", null, null), new ReplyModel.Delta(".", null, null),
+                new ReplyModel.Delta("", Map.of("promptTokens", 9, "completionTokens", 2, "totalTokens", 11), "stop"));
+        assertEquals(List.of(Map.of("role", "system", "content", "Be brief."),
+                Map.of("role", "user", "content", "Can you?"), Map.of("role", "assistant", "content", "Maybe."),
+                Map.of("role", "user", "content", "Now?")), standIn.lastRequest().messages());
+        assertEquals(64, standIn.lastRequest().maxTokens());
     }
 
     // ---- stop
