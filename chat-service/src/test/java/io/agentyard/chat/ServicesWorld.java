@@ -16,6 +16,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class ServicesWorld implements QuarkusTestResourceLifecycleManager {
 
+    static final java.time.Duration LEASE = java.time.Duration.ofSeconds(6);
+
     static volatile SiblingService identity;
     static volatile SiblingService taskService;
     static volatile SiblingService agentService;
@@ -26,7 +28,9 @@ public class ServicesWorld implements QuarkusTestResourceLifecycleManager {
         identity = SiblingService.launch("identity-service", Map.of(
                 "AGENTYARD_JWT_PRIVATE_KEY_LOCATION", world.privateKey().toString(),
                 "AGENTYARD_JWT_PUBLIC_KEY_LOCATION", world.publicKey().toUri().toString()));
-        taskService = SiblingService.launch("task-service", Map.of());
+        // short leases, reaped often: a question must keep its task's lease well past one
+        taskService = SiblingService.launch("task-service", Map.of("AGENTYARD_TASK_DEFAULT_LEASE", LEASE.toString(),
+                "AGENTYARD_TASK_REAPER_INTERVAL", "PT0.5S"));
         agentService = SiblingService.launch("agent-service",
                 Map.of("AGENTYARD_TASK_SERVICE_URL", taskService.url()));
         Map<String, String> config = new HashMap<>(ServiceClients.create(identity.url(), world, "chat-service"));

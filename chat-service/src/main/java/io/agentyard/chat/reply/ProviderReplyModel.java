@@ -1,4 +1,4 @@
-package io.agentyard.chat.llm;
+package io.agentyard.chat.reply;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -6,7 +6,11 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agentyard.chat.reply.ReplyModel;
+import io.agentyard.chat.llm.ChatCompletions;
+import io.agentyard.chat.llm.ChatTurn;
+import io.agentyard.chat.llm.CompletionChunk;
+import io.agentyard.chat.llm.CompletionRequest;
+import io.agentyard.chat.llm.CompletionFailure;
 import io.smallrye.mutiny.Multi;
 
 /**
