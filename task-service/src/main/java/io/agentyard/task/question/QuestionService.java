@@ -58,6 +58,10 @@ public class QuestionService {
      * earlier question of the same attempt: it then waits for both).
      */
     public Uni<Void> asked(ChatEvents.QuestionAsked asked) {
+        if (asked.taskId() == null || asked.messageId() == null) {
+            LOG.infof("Question %s ignored: it names no task", asked.messageId());
+            return Uni.createFrom().voidItem();
+        }
         return heldRun(asked.taskId(), asked.workerId()).chain(run -> {
             if (run == null) {
                 LOG.infof("Question %s ignored: task %s is not running under worker %s", asked.messageId(),
@@ -89,6 +93,10 @@ public class QuestionService {
      * and, once none of its questions is open any more, the task runs on with a fresh lease.
      */
     public Uni<Void> answered(ChatEvents.QuestionAnswered answered) {
+        if (answered.taskId() == null || answered.questionId() == null || answered.messageId() == null) {
+            LOG.infof("Answer %s ignored: it names no task or question", answered.messageId());
+            return Uni.createFrom().voidItem();
+        }
         return workOrders.lockClaimedOf(answered.taskId())
                 .chain(order -> tasks.findById(answered.taskId(), LockModeType.PESSIMISTIC_WRITE)
                         .chain(task -> questions.findById(answered.questionId(), LockModeType.PESSIMISTIC_WRITE)
