@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.events.TaskEvents;
 import io.agentyard.task.config.TaskServiceConfig;
+import io.agentyard.task.question.TaskQuestionRepository;
 import io.agentyard.task.task.Task;
 import io.agentyard.task.task.TaskRepository;
 import io.agentyard.task.task.TaskStatus;
@@ -35,10 +36,12 @@ public class Dispatcher {
     private final Outbox outbox;
     private final ClaimWaiters waiters;
     private final TaskServiceConfig config;
+    private final TaskQuestionRepository questions;
 
     Dispatcher(TaskRepository tasks, WorkOrderRepository workOrders, Outbox outbox, ClaimWaiters waiters,
-               TaskServiceConfig config) {
+               TaskServiceConfig config, TaskQuestionRepository questions) {
         this.tasks = tasks;
+        this.questions = questions;
         this.workOrders = workOrders;
         this.outbox = outbox;
         this.waiters = waiters;
@@ -84,12 +87,27 @@ public class Dispatcher {
                 .replaceWithVoid();
     }
 
-    /** Moves the task along the state machine (409 if it may not) and records the change. */
+    /** Moves the task along the state machine (409 if it may not) and records the change; not to blocked. */
     public Uni<Void> changeStatus(Task task, TaskStatus next) {
+        return changeStatus(task, next, null);
+    }
+
+    /**
+     * Moves the task along the state machine (409 if it may not) and records the change; {@code
+     * reason} says why a task becomes {@code blocked} (and only then is given). A task that stops
+     * waiting for an answer other than by the answer (its run completed, failed or ended, or it was
+     * cancelled) has its open questions withdrawn.
+     */
+    public Uni<Void> changeStatus(Task task, TaskStatus next, Task.BlockedReason reason) {
+        if ((next == TaskStatus.blocked) != (reason != null)) {
+            throw new IllegalArgumentException("a reason is given exactly when a task becomes blocked, not for " + next);
+        }
         TaskStatus previous = task.status;
         previous.requireCanBecome(next);
+        boolean waitEnds = task.awaitsAnswer() && reason != Task.BlockedReason.question;
         Instant now = Instant.now();
         task.status = next;
+        task.blockedReason = reason;
         task.updatedAt = now;
         if (next == TaskStatus.in_progress && task.startedAt == null) {
             task.startedAt = now;
@@ -97,8 +115,10 @@ public class Dispatcher {
         if (next.isFinal()) {
             task.completedAt = now;
         }
-        Uni<Void> changed = outbox.record(TaskEvents.TASK_STATUS_CHANGED, task.id,
-                new TaskEvents.TaskStatusChanged(task.id, previous.name(), next.name(), task.assignedTo)).replaceWithVoid();
+        Uni<Void> withdrawn = waitEnds ? questions.withdrawOpen(task.id, now).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        Uni<Void> changed = withdrawn.chain(() -> outbox.record(TaskEvents.TASK_STATUS_CHANGED, task.id,
+                new TaskEvents.TaskStatusChanged(task.id, previous.name(), next.name(), task.assignedTo))).replaceWithVoid();
         String finalEvent = switch (next) {
             case completed -> TaskEvents.TASK_COMPLETED;
             case failed -> TaskEvents.TASK_FAILED;

@@ -14,6 +14,8 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import io.agentyard.task.task.Task;
+
 /**
  * One task's turn on a queue. A claim is a lease until {@code expiresAt}; an expired or failed
  * attempt goes back to {@code pending} (available again after a backoff) until {@code maxRetries}
@@ -92,5 +94,13 @@ public class WorkOrder {
     /** 1 for the first attempt. */
     public int attempt() {
         return retryCount + 1;
+    }
+
+    /**
+     * Whether its claim still holds at {@code now}: claimed, and its lease not run out, or paused
+     * because its task waits for a person ({@link Task#leasePaused()}).
+     */
+    public boolean leaseHeld(Instant now, Task task) {
+        return status == Status.claimed && (expiresAt.isAfter(now) || task != null && task.leasePaused());
     }
 }

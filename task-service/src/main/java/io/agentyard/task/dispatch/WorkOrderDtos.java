@@ -13,6 +13,9 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import io.agentyard.task.question.TaskQuestion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -77,6 +80,25 @@ public final class WorkOrderDtos {
                     row.getInteger("timeout_seconds"), instant(row, "enqueued_at"), instant(row, "available_at"),
                     instant(row, "claimed_at"), instant(row, "completed_at"), instant(row, "expires_at"),
                     row.getUUID("claimed_by"), row.getUUID("execution_id"));
+        }
+    }
+
+    /**
+     * A heartbeat's answer: the order (its fields, as {@link WorkOrderResponse} has them), whether
+     * its task waits for an answer to a question the worker asked ({@code awaitingAnswer}; the lease
+     * is paused meanwhile), and the answers people gave to the questions of this attempt, oldest
+     * first. Every heartbeat of the attempt repeats them: a worker tells new ones by questionId.
+     */
+    public record Heartbeat(@JsonUnwrapped WorkOrderResponse order, boolean awaitingAnswer, List<Answer> answers) {
+    }
+
+    /** An answer to a worker's question: ids of the question's and the answer's chat messages. */
+    public record Answer(UUID questionId, UUID conversationId, UUID messageId, String answer, UUID answeredBy,
+                         Instant answeredAt) {
+
+        static Answer from(TaskQuestion question) {
+            return new Answer(question.id, question.conversationId, question.answerMessageId, question.answer,
+                    question.answeredBy, question.answeredAt);
         }
     }
 

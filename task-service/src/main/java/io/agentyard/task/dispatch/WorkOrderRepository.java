@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -13,14 +14,28 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WorkOrderRepository implements PanacheRepositoryBase<WorkOrder, UUID> {
 
-    /** Claimed orders whose lease has run out, locked; other reapers' rows are skipped. */
-    public Uni<List<WorkOrder>> lockExpired(Instant now, int limit) {
+    /**
+     * Claimed orders whose lease has run out, locked; other reapers' rows are skipped. An order whose
+     * task is {@code pausedStatus} for one of {@code pausingReasons} (a person is asked something) is
+     * not expired, whatever its expiry time: WorkOrderService decides which, from Task.BlockedReason.
+     */
+    public Uni<List<WorkOrder>> lockExpired(Instant now, int limit, String pausedStatus, List<String> pausingReasons) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        select * from {h-schema}work_orders
-                        where status = 'claimed' and expires_at < ?1
-                        order by expires_at limit ?2
-                        for update skip locked""", WorkOrder.class)
-                .setParameter(1, now).setParameter(2, limit).getResultList());
+                        select o.* from {h-schema}work_orders o
+                        where o.status = 'claimed' and o.expires_at < :now
+                          and not exists (select 1 from {h-schema}tasks t
+                                          where t.id = o.task_id and t.status = :paused
+                                            and t.blocked_reason in (:reasons))
+                        order by o.expires_at limit :limit
+                        for update of o skip locked""", WorkOrder.class)
+                .setParameter("now", now).setParameter("limit", limit).setParameter("paused", pausedStatus)
+                .setParameter("reasons", pausingReasons).getResultList());
+    }
+
+    /** The task's claimed order, locked (a task has at most one), or null. */
+    public Uni<WorkOrder> lockClaimedOf(UUID taskId) {
+        return find("taskId = ?1 and status = ?2", taskId, WorkOrder.Status.claimed)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     public Uni<List<WorkOrder>> claimedBy(UUID workerId) {

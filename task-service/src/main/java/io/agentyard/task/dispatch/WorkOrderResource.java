@@ -45,8 +45,9 @@ public class WorkOrderResource {
 
     @POST
     @Path("/{id}/heartbeat")
-    @Operation(summary = "Extend the lease (lease holder only)")
-    public Uni<WorkOrderDtos.WorkOrderResponse> heartbeat(@PathParam("id") UUID id) {
+    @Operation(summary = "Extend the lease (lease holder only); says whether the task awaits an answer to the"
+            + " worker's question and hands over the answers to this attempt's questions")
+    public Uni<WorkOrderDtos.Heartbeat> heartbeat(@PathParam("id") UUID id) {
         return workOrders.heartbeat(Caller.from(jwt), id);
     }
 
@@ -72,6 +73,14 @@ public class WorkOrderResource {
     @Operation(summary = "Who holds (or held) an execution: its work order, attempt, worker, status and task's owner")
     public Uni<WorkOrderDtos.ExecutionHolder> holder(@PathParam("executionId") UUID executionId) {
         return workOrders.holderOf(executionId);
+    }
+
+    @GET
+    @Path("/tasks/{taskId}/holder")
+    @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Who holds the task now: its running attempt (as for an execution); 404 when nobody does")
+    public Uni<WorkOrderDtos.ExecutionHolder> taskHolder(@PathParam("taskId") UUID taskId) {
+        return workOrders.holderOfTask(taskId);
     }
 
     @GET

@@ -19,6 +19,7 @@ import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
 import io.agentyard.task.config.TaskServiceConfig;
+import io.agentyard.task.question.TaskQuestionRepository;
 import io.agentyard.task.task.Task;
 import io.agentyard.task.task.TaskRepository;
 import io.agentyard.task.task.TaskStatus;
@@ -48,9 +49,12 @@ public class WorkOrderService {
     private final ClaimWaiters waiters;
     private final TaskServiceConfig config;
     private final Pool pool;
+    private final TaskQuestionRepository questions;
 
     WorkOrderService(WorkOrderRepository workOrders, WorkerAssignmentRepository assignments, TaskRepository tasks,
-                     Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool) {
+                     Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool,
+                     TaskQuestionRepository questions) {
+        this.questions = questions;
         this.workOrders = workOrders;
         this.assignments = assignments;
         this.tasks = tasks;
@@ -158,13 +162,29 @@ public class WorkOrderService {
             )
             select * from claimed order by priority desc, available_at, enqueued_at""";
 
-    /** Extends the lease by the order's timeout. */
-    public Uni<WorkOrderDtos.WorkOrderResponse> heartbeat(Caller caller, UUID id) {
+    /**
+     * Extends the lease by the order's timeout; answers with the order, whether its task waits for
+     * an answer to a question the worker asked, and the answers its questions of this attempt got.
+     * Accepted while the task waits, however long (the lease is paused then).
+     */
+    public Uni<WorkOrderDtos.Heartbeat> heartbeat(Caller caller, UUID id) {
         UUID workerId = workerOf(caller);
-        return dispatcher.transaction(() -> leased(workerId, id).map(order -> {
-            order.expiresAt = Instant.now().plusSeconds(order.timeoutSeconds);
-            return WorkOrderDtos.WorkOrderResponse.from(order);
+        return dispatcher.transaction(() -> leased(workerId, id).chain(held -> {
+            held.order().expiresAt = Instant.now().plusSeconds(held.order().timeoutSeconds);
+            return questions.answeredIn(held.order().executionId).map(answers -> new WorkOrderDtos.Heartbeat(
+                    WorkOrderDtos.WorkOrderResponse.from(held.order()), held.task().awaitsAnswer(),
+                    answers.stream().map(WorkOrderDtos.Answer::from).toList()));
         }));
+    }
+
+    /**
+     * The wait for a person ends (the question answered, or the run reports its outcome while it
+     * waits): the task runs on ({@code blocked} to {@code in_progress}) with a fresh lease from now,
+     * so its worker has the whole lease to heartbeat. Needs a transaction, the order locked.
+     */
+    public Uni<Void> resume(WorkOrder order, Task task) {
+        order.expiresAt = Instant.now().plusSeconds(order.timeoutSeconds);
+        return dispatcher.changeStatus(task, TaskStatus.in_progress);
     }
 
     /**
@@ -173,7 +193,10 @@ public class WorkOrderService {
      * same result is a no-op success.
      * <p>
      * The hot path is one SQL statement (see {@link #COMPLETE}); only when it changes nothing does a
-     * second query find out why (404, 403, 409, or a repeated completion).
+     * second query find out why (404, 403, 409, or a repeated completion). A run that completes
+     * while its task waits for an answer ends the wait first ({@link #resume}, committed on its
+     * own), then completes as any run: should the second step fail, the task is running again with
+     * a fresh lease and the worker's retried completion finishes it.
      */
     public Uni<WorkOrderDtos.WorkOrderResponse> complete(Caller caller, UUID id, WorkOrderDtos.Completion completion) {
         UUID workerId = workerOf(caller);
@@ -181,28 +204,44 @@ public class WorkOrderService {
         Tuple params = Tuple.tuple(Arrays.asList(id, workerId, result, completion.exitCode(),
                 clip(completion.stdout()), clip(completion.stderr()), jsonText(completion.metrics()),
                 TraceContext.current()));
+        Tuple whyNot = Tuple.of(id, result, completion.exitCode());
         return pool.preparedQuery(COMPLETE).execute(params).chain(rows -> {
-            if (rows.size() == 0) {
-                return pool.preparedQuery(WHY_NOT_COMPLETED).execute(Tuple.of(id, result, completion.exitCode()))
-                        .map(why -> alreadyCompleted(workerId, id, why));
+            if (rows.size() > 0) {
+                return completed(rows);
             }
-            Row row = rows.iterator().next();
-            WorkOrderDtos.WorkOrderResponse response = WorkOrderDtos.WorkOrderResponse.from(row);
-            if (!row.getBoolean("dispatch_dependents")) {
-                return Uni.createFrom().item(response);
-            }
-            // the completion has committed: should this fail, the stranded-task sweep (DispatchRounds) dispatches them
-            return dispatcher.transaction(() -> dispatcher.dispatchDependentsOf(response.taskId()))
-                    .onFailure().invoke(failure -> LOG.warnf("Dispatching the dependents of task %s failed: %s",
-                            response.taskId(), failure.getMessage()))
-                    .onFailure().recoverWithNull().replaceWith(response);
+            return pool.preparedQuery(WHY_NOT_COMPLETED).execute(whyNot).chain(why -> {
+                if (!awaitsAnswerHeldBy(workerId, why)) {
+                    return Uni.createFrom().item(alreadyCompleted(workerId, id, why));
+                }
+                // the run finished while its question waits: the wait ends first, then it completes as any run
+                return dispatcher.transaction(() -> leased(workerId, id).chain(held -> held.task().awaitsAnswer()
+                                ? resume(held.order(), held.task()) : Uni.createFrom().voidItem()))
+                        .chain(() -> pool.preparedQuery(COMPLETE).execute(params))
+                        .chain(again -> again.size() > 0 ? completed(again)
+                                : pool.preparedQuery(WHY_NOT_COMPLETED).execute(whyNot)
+                                        .map(stillNot -> alreadyCompleted(workerId, id, stillNot)));
+            });
         });
+    }
+
+    /** COMPLETE changed the order (its row): dispatches the dependents when the task completed. */
+    private Uni<WorkOrderDtos.WorkOrderResponse> completed(RowSet<Row> rows) {
+        Row row = rows.iterator().next();
+        WorkOrderDtos.WorkOrderResponse response = WorkOrderDtos.WorkOrderResponse.from(row);
+        if (!row.getBoolean("dispatch_dependents")) {
+            return Uni.createFrom().item(response);
+        }
+        // the completion has committed: should this fail, the stranded-task sweep (DispatchRounds) dispatches them
+        return dispatcher.transaction(() -> dispatcher.dispatchDependentsOf(response.taskId()))
+                .onFailure().invoke(failure -> LOG.warnf("Dispatching the dependents of task %s failed: %s",
+                        response.taskId(), failure.getMessage()))
+                .onFailure().recoverWithNull().replaceWith(response);
     }
 
     /**
      * Completes order $1 if worker $2 holds a live lease on it and its task is running: stores the
      * outcome ($3 result, $4 exit code, $5 stdout, $6 stderr, $7 metrics), ends the assignment,
-     * moves the task to completed (or blocked, when supervised) and records work_order.completed,
+     * moves the task to completed (or blocked awaiting review, when supervised) and records work_order.completed,
      * task.status_changed and task.completed (trace context $8). Says whether the task completed
      * and blocks others, whose dispatch follows once this has committed.
      */
@@ -220,6 +259,7 @@ public class WorkOrderService {
             ), finished as (
                 update task.tasks t
                 set status = case t.permission_level when 'supervised' then 'blocked' else 'completed' end,
+                    blocked_reason = case t.permission_level when 'supervised' then 'review' end,
                     completed_at = case t.permission_level when 'supervised' then null else now() end,
                     updated_at = now()
                 from done where t.id = done.task_id
@@ -246,11 +286,24 @@ public class WorkOrderService {
                        where dep.depends_on_task_id = d.task_id and dep.dependency_type = 'blocks') as dispatch_dependents
             from done d""";
 
-    /** Order $1 as it is, and whether it holds result $2 and exit code $3. */
+    /** Order $1 as it is, whether it holds result $2 and exit code $3, and its task's status and why it waits. */
     private static final String WHY_NOT_COMPLETED = """
             select o.*, o.expires_at > now() as lease_live,
-                   o.result is not distinct from $2::text::jsonb and o.exit_code is not distinct from $3 as same_outcome
-            from task.work_orders o where o.id = $1""";
+                   o.result is not distinct from $2::text::jsonb and o.exit_code is not distinct from $3 as same_outcome,
+                   t.status as task_status, t.blocked_reason as task_blocked_reason
+            from task.work_orders o join task.tasks t on t.id = o.task_id where o.id = $1""";
+
+    /** COMPLETE changed nothing because the order's claim, held by {@code workerId}, waits for an answer. */
+    private static boolean awaitsAnswerHeldBy(UUID workerId, RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return false;
+        }
+        Row row = rows.iterator().next();
+        return WorkOrder.Status.claimed.name().equals(row.getString("status"))
+                && workerId.equals(row.getUUID("claimed_by"))
+                && TaskStatus.blocked.name().equals(row.getString("task_status"))
+                && Task.BlockedReason.question.name().equals(row.getString("task_blocked_reason"));
+    }
 
     /** COMPLETE changed nothing: a repeated completion answers as the first did; anything else is refused. */
     private static WorkOrderDtos.WorkOrderResponse alreadyCompleted(UUID workerId, UUID id, RowSet<Row> rows) {
@@ -275,17 +328,21 @@ public class WorkOrderService {
     /** Records a failed run: retried with backoff while retries last (unless not retryable), then failed for good. */
     public Uni<WorkOrderDtos.WorkOrderResponse> fail(Caller caller, UUID id, WorkOrderDtos.Failure failure) {
         UUID workerId = workerOf(caller);
-        return dispatcher.transaction(() -> leased(workerId, id).chain(order -> endAttempt(order,
+        return dispatcher.transaction(() -> leased(workerId, id).chain(held -> endAttempt(held.order(),
                 WorkerAssignment.Status.failed, failure.error(), !Boolean.FALSE.equals(failure.retryable()))
-                .replaceWith(order)).map(WorkOrderDtos.WorkOrderResponse::from));
+                .replaceWith(held.order())).map(WorkOrderDtos.WorkOrderResponse::from));
     }
 
-    /** Expires leases whose time has passed; needs a transaction. Returns how many. */
+    /**
+     * Expires leases whose time has passed, except those paused while their task waits for a person
+     * ({@link Task.BlockedReason#pausesLease()}); needs a transaction. Returns how many.
+     */
     public Uni<Integer> expireLeases(int limit) {
-        return workOrders.lockExpired(Instant.now(), limit).chain(this::expire);
+        return workOrders.lockExpired(Instant.now(), limit, TaskStatus.blocked.name(),
+                Task.BlockedReason.pausingLease()).chain(this::expire);
     }
 
-    /** The worker went offline: its leases end now; needs a transaction. */
+    /** The worker went offline: its leases end now, paused or not; needs a transaction. */
     public Uni<Integer> expireLeasesOf(UUID workerId) {
         return workOrders.claimedBy(workerId).chain(this::expire);
     }
@@ -310,7 +367,7 @@ public class WorkOrderService {
         Uni<Void> ended = assignments.end(execution, how, now).replaceWithVoid()
                 .chain(() -> dispatcher.recordOrder(expired ? TaskEvents.WORK_ORDER_EXPIRED
                         : TaskEvents.WORK_ORDER_FAILED, order));
-        return ended.chain(() -> tasks.findById(order.taskId)).chain(task -> {
+        return ended.chain(() -> tasks.findById(order.taskId)).call(this::endWait).chain(task -> {
             if (retryable && order.retryCount < order.maxRetries) {
                 order.retryCount += 1;
                 order.status = WorkOrder.Status.pending;
@@ -327,6 +384,11 @@ public class WorkOrderService {
             return dispatcher.recordOrder(TaskEvents.WORK_ORDER_DEAD_LETTERED, order)
                     .chain(() -> dispatcher.changeStatus(task, TaskStatus.failed));
         });
+    }
+
+    /** An attempt that ends while its task waits for an answer ends the wait first (its open questions withdrawn). */
+    private Uni<Void> endWait(Task task) {
+        return task.awaitsAnswer() ? dispatcher.changeStatus(task, TaskStatus.in_progress) : Uni.createFrom().voidItem();
     }
 
     /** backoff * 2^(retry-1), capped. */
@@ -359,6 +421,31 @@ public class WorkOrderService {
             join task.tasks t on t.id = o.task_id
             where a.execution_id = $1""";
 
+    /**
+     * Who holds task {@code taskId} now: its claimed order's running attempt, as {@link #holderOf}
+     * answers, while the lease holds (not run out, or paused while the task waits for a person).
+     * 404 when nobody does: the task is not running, or its lease ran out.
+     */
+    public Uni<WorkOrderDtos.ExecutionHolder> holderOfTask(UUID taskId) {
+        return pool.preparedQuery(TASK_HOLDER).execute(Tuple.of(taskId, TaskStatus.blocked.name(),
+                Task.BlockedReason.pausingLease().toArray(String[]::new))).map(rows -> {
+            if (rows.size() == 0) {
+                throw new ProblemException(404, "not-found", "Not found", "nobody holds task " + taskId + " now");
+            }
+            return WorkOrderDtos.ExecutionHolder.from(rows.iterator().next());
+        });
+    }
+
+    /** Task $1's claimed order and active attempt, while its lease is live or paused (task $2 for a reason in $3). */
+    private static final String TASK_HOLDER = """
+            select a.execution_id, a.work_order_id, o.task_id, a.worker_id, a.attempt, a.status, a.assigned_at,
+                   t.created_by, t.agent_id, t.workflow_id, t.input
+            from task.work_orders o
+            join task.worker_assignments a on a.execution_id = o.execution_id and a.status = 'active'
+            join task.tasks t on t.id = o.task_id
+            where o.task_id = $1 and o.status = 'claimed'
+              and (o.expires_at > now() or t.status = $2 and t.blocked_reason = any($3))""";
+
     @WithSession
     public Uni<WorkOrderDtos.WorkOrderResponse> get(Caller caller, UUID id) {
         return workOrders.findById(id).map(order -> {
@@ -369,23 +456,27 @@ public class WorkOrderService {
         });
     }
 
-    /** The order, locked, if {@code workerId} holds a live lease on it. */
-    private Uni<WorkOrder> leased(UUID workerId, UUID id) {
-        return workOrders.findById(id, LockModeType.PESSIMISTIC_WRITE)
-                .call(order -> requireLease(workerId, id, order));
+    /** A claimed order, locked, and its task. */
+    private record Held(WorkOrder order, Task task) {
     }
 
-    private static Uni<Void> requireLease(UUID workerId, UUID id, WorkOrder order) {
-        if (order == null) {
-            throw ProblemException.notFound("work order", id);
-        }
-        if (order.claimedBy != null && !workerId.equals(order.claimedBy)) {
-            throw ProblemException.forbidden("work order " + id + " is leased to another worker");
-        }
-        if (order.status != WorkOrder.Status.claimed || !order.expiresAt.isAfter(Instant.now())) {
-            throw ProblemException.conflict("the lease on work order " + id + " is gone (order is " + order.status + ")");
-        }
-        return Uni.createFrom().voidItem();
+    /** The order, locked, and its task, if {@code workerId} holds a live (or paused) lease on it. */
+    private Uni<Held> leased(UUID workerId, UUID id) {
+        return workOrders.findById(id, LockModeType.PESSIMISTIC_WRITE).chain(order -> {
+            if (order == null) {
+                throw ProblemException.notFound("work order", id);
+            }
+            if (order.claimedBy != null && !workerId.equals(order.claimedBy)) {
+                throw ProblemException.forbidden("work order " + id + " is leased to another worker");
+            }
+            return tasks.findById(order.taskId).map(task -> {
+                if (!order.leaseHeld(Instant.now(), task)) {
+                    throw ProblemException.conflict("the lease on work order " + id + " is gone (order is "
+                            + order.status + ")");
+                }
+                return new Held(order, task);
+            });
+        });
     }
 
     private static UUID workerOf(Caller caller) {

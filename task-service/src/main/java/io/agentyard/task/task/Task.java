@@ -1,6 +1,8 @@
 package io.agentyard.task.task;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,6 +33,25 @@ public class Task {
     /** Ordered: a higher priority is claimed first. */
     public enum Priority { low, normal, high, critical }
 
+    /**
+     * Why a {@code blocked} task waits: {@code review}, a supervised run is done and a person
+     * approves or rejects it; {@code question}, its worker asked a person something (chat-service)
+     * and waits for the answer, its lease held meanwhile.
+     */
+    public enum BlockedReason {
+        review, question;
+
+        /** Whether a task blocked for this reason keeps its running attempt's lease from expiring. */
+        public boolean pausesLease() {
+            return this == question;
+        }
+
+        /** The reasons that pause a lease, as the lease reaper and the holder lookup pass them to SQL. */
+        public static List<String> pausingLease() {
+            return Arrays.stream(values()).filter(BlockedReason::pausesLease).map(Enum::name).toList();
+        }
+    }
+
     @Id
     public UUID id;
 
@@ -55,6 +76,11 @@ public class Task {
 
     @Enumerated(EnumType.STRING)
     public TaskStatus status;
+
+    /** Set exactly while {@link #status} is {@code blocked} (see {@link io.agentyard.task.dispatch.Dispatcher#changeStatus}). */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "blocked_reason")
+    public BlockedReason blockedReason;
 
     @Column(name = "repository_url")
     public String repositoryUrl;
@@ -119,4 +145,19 @@ public class Task {
 
     @Column(name = "completed_at")
     public Instant completedAt;
+
+    /** A supervised run is done and waits for a person's approval or rejection. */
+    public boolean awaitsReview() {
+        return status == TaskStatus.blocked && blockedReason == BlockedReason.review;
+    }
+
+    /** Its worker asked a person something and waits for the answer. */
+    public boolean awaitsAnswer() {
+        return status == TaskStatus.blocked && blockedReason == BlockedReason.question;
+    }
+
+    /** Its running attempt's lease does not expire now (whatever its expiry time says). */
+    public boolean leasePaused() {
+        return status == TaskStatus.blocked && blockedReason != null && blockedReason.pausesLease();
+    }
 }

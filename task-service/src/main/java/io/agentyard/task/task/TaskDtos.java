@@ -76,9 +76,10 @@ public final class TaskDtos {
         }
     }
 
+    /** {@code blockedReason}: why a {@code blocked} task waits, {@code review} or {@code question}; null otherwise. */
     public record TaskResponse(UUID id, String title, String description, Task.Type taskType,
                                Task.Permission permissionLevel, Task.Priority priority, TaskStatus status,
-                               String repositoryUrl, String branchName, Integer issueNumber, Integer prNumber,
+                               Task.BlockedReason blockedReason, String repositoryUrl, String branchName, Integer issueNumber, Integer prNumber,
                                Map<String, Object> context, Map<String, Object> metadata, UUID createdBy,
                                UUID assignedTo, UUID parentTaskId, UUID projectId, UUID agentId,
                                UUID workflowId, Map<String, Object> input, UUID approvedBy,
@@ -87,7 +88,7 @@ public final class TaskDtos {
 
         public static TaskResponse from(Task task) {
             return new TaskResponse(task.id, task.title, task.description, task.taskType, task.permissionLevel,
-                    task.priority, task.status, task.repositoryUrl, task.branchName, task.issueNumber, task.prNumber,
+                    task.priority, task.status, task.blockedReason, task.repositoryUrl, task.branchName, task.issueNumber, task.prNumber,
                     task.context, task.metadata, task.createdBy, task.assignedTo, task.parentTaskId, task.projectId,
                     task.agentId, task.workflowId, task.input, task.approvedBy, task.approvedAt, task.reviewComment, task.createdAt, task.updatedAt,
                     task.startedAt, task.completedAt);

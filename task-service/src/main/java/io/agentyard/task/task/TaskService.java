@@ -171,15 +171,18 @@ public class TaskService {
 
     /**
      * A person approves: a {@code human_required} task may now be dispatched; a {@code supervised}
-     * task waiting after its run ({@code blocked}) is completed.
+     * task waiting after its run ({@code blocked} awaiting review) is completed. A task blocked on
+     * its worker's question awaits an answer, not a review: 409.
      */
     public Uni<TaskDtos.TaskResponse> approve(Caller caller, UUID id, TaskDtos.Review review) {
         return dispatcher.transaction(() -> writable(caller, id).call(task -> {
             boolean awaitingApproval = task.status == TaskStatus.pending
                     && task.permissionLevel == Task.Permission.human_required && task.approvedAt == null;
-            boolean awaitingReview = task.status == TaskStatus.blocked;
+            boolean awaitingReview = task.awaitsReview();
             if (!awaitingApproval && !awaitingReview) {
-                throw ProblemException.conflict("the task is " + task.status + " and awaits no approval");
+                throw ProblemException.conflict(task.awaitsAnswer()
+                        ? "the task awaits an answer to its worker's question, not an approval"
+                        : "the task is " + task.status + " and awaits no approval");
             }
             task.approvedBy = caller.id();
             task.approvedAt = Instant.now();
@@ -192,19 +195,23 @@ public class TaskService {
 
     /**
      * A person rejects: a supervised task's run goes back on the queue with the reviewer's comment
-     * in its payload; a {@code human_required} task that was never approved is cancelled.
+     * in its payload; a {@code human_required} task that was never approved is cancelled. A task
+     * blocked on its worker's question awaits an answer, not a review: 409.
      */
     public Uni<TaskDtos.TaskResponse> reject(Caller caller, UUID id, TaskDtos.Rejection rejection) {
         return dispatcher.transaction(() -> writable(caller, id).call(task -> {
-            task.reviewComment = rejection.comment();
-            if (task.status == TaskStatus.blocked) {
+            if (task.awaitsReview()) {
+                task.reviewComment = rejection.comment();
                 return dispatcher.enqueue(task);
             }
             if (task.status == TaskStatus.pending && task.permissionLevel == Task.Permission.human_required
                     && task.approvedAt == null) {
+                task.reviewComment = rejection.comment();
                 return cancelTree(task);
             }
-            throw ProblemException.conflict("the task is " + task.status + " and awaits no review");
+            throw ProblemException.conflict(task.awaitsAnswer()
+                    ? "the task awaits an answer to its worker's question, not a review"
+                    : "the task is " + task.status + " and awaits no review");
         }).map(TaskDtos.TaskResponse::from));
     }
 

@@ -11,11 +11,18 @@ import io.agentyard.shared.problem.ProblemException;
  * <pre>
  * pending     -> queued (dispatched), cancelled
  * queued      -> in_progress (claimed), pending (a blocker was added), failed (out of retries), cancelled
- * in_progress -> completed (autonomous run done), blocked (supervised run done, awaiting review),
+ * in_progress -> completed (autonomous run done), blocked (supervised run done, awaiting review;
+ *                or its worker asked a question, awaiting an answer),
  *                queued (retry after a failure or an expired lease), failed (out of retries), cancelled
- * blocked     -> completed (approved), queued (rejected: runs again with the comment), cancelled
+ * blocked     -> completed (approved), queued (rejected: runs again with the comment),
+ *                in_progress (the question answered, or the run ends while it waits: see below), cancelled
  * completed, failed, cancelled: final
  * </pre>
+ * Which of {@code blocked}'s moves apply depends on why it waits ({@link Task.BlockedReason}): only
+ * a review is approved or rejected, only a question goes back to {@code in_progress}. A run that
+ * completes or fails while its question is open first goes back to {@code in_progress} (the wait
+ * ends, its open questions are withdrawn), then on as any run does: two status changes, each one
+ * this machine allows.
  */
 public enum TaskStatus {
     pending, queued, in_progress, blocked, completed, failed, cancelled;
@@ -24,7 +31,7 @@ public enum TaskStatus {
             pending, EnumSet.of(queued, cancelled),
             queued, EnumSet.of(in_progress, pending, failed, cancelled),
             in_progress, EnumSet.of(completed, blocked, queued, failed, cancelled),
-            blocked, EnumSet.of(completed, queued, cancelled),
+            blocked, EnumSet.of(completed, queued, in_progress, cancelled),
             completed, EnumSet.noneOf(TaskStatus.class),
             failed, EnumSet.noneOf(TaskStatus.class),
             cancelled, EnumSet.noneOf(TaskStatus.class));
