@@ -49,6 +49,9 @@ class AgentRepliesTest {
     @Inject
     AgentReplies replies;
 
+    @Inject
+    io.agroal.api.AgroalDataSource database;
+
     @TestHTTPResource("/")
     URL base;
 
@@ -148,6 +151,50 @@ class AgentRepliesTest {
         sleep(Duration.ofMillis(700));
         as(owner).get("/api/conversations/" + conversationId + "/messages/" + replyId).then()
                 .body("content", is(stoppedAt)); // nothing more arrives
+    }
+
+    @Test
+    void aReplyEndedElsewhereOrDeletedStopsItsGenerationAtTheNextChunk() throws Exception {
+        provider.enqueue(StandInProvider.Reply.text("a ", "b ", "c ", "d ", "e ", "f ").every(Duration.ofMillis(250)),
+                StandInProvider.Reply.text("a ", "b ", "c ", "d ", "e ", "f ").every(Duration.ofMillis(250)));
+        UUID agentId = standInAgent();
+        // stopped by another replica whose wake-up never came: the stop is found where it is stored
+        ExtractableResponse<Response> first = chat(agentId, Map.of("content", "Go"));
+        assertEquals(201, first.statusCode(), first.asString());
+        try (var connection = database.getConnection(); var statement = connection.prepareStatement(
+                "update chat.chat_messages set state = 'stopped' where id = ?")) {
+            statement.setObject(1, UUID.fromString(first.path("reply.id")));
+            assertEquals(1, statement.executeUpdate());
+        }
+        provider.awaitDisconnect(Duration.ofSeconds(5));
+        // deleted while it is generated
+        ExtractableResponse<Response> second = chat(agentId, Map.of("content", "Again",
+                "conversationId", first.path("conversation.id")));
+        assertEquals(201, second.statusCode(), second.asString());
+        as(owner).delete("/api/conversations/" + second.path("conversation.id") + "/messages/"
+                + second.path("reply.id")).then().statusCode(204);
+        Eventually.await(Duration.ofSeconds(5), "both generations cancelled upstream",
+                () -> provider.disconnects().size() == 2);
+        Eventually.await(Duration.ofSeconds(5), "both generations forgotten", () -> replies.generating() == 0);
+        as(owner).get("/api/conversations/" + first.path("conversation.id") + "/messages?messageType=error").then()
+                .body("items.size()", is(0));
+    }
+
+    @Test
+    void aReplyLeftStreamingByAStoppedReplicaIsEndedFailedByTheSweep() throws Exception {
+        UUID conversationId = ChatApi.conversation(owner);
+        UUID orphan = UUID.randomUUID();
+        try (var connection = database.getConnection(); var statement = connection.prepareStatement("""
+                insert into chat.chat_messages (id, conversation_id, seq, sender_type, role, content, state, created_at)
+                values (?, ?, 99, 'agent', 'agent', 'half a', 'streaming', now() - interval '2 hours')""")) {
+            statement.setObject(1, orphan);
+            statement.setObject(2, conversationId);
+            statement.executeUpdate();
+        }
+        assertTrue(replies.sweepOnce().await().indefinitely() >= 1);
+        as(owner).get("/api/conversations/" + conversationId + "/messages/" + orphan).then()
+                .body("state", is("failed")).body("content", is("half a"))
+                .body("metadata.error", containsString("abandoned"));
     }
 
     @Test

@@ -133,6 +133,12 @@ class QuestionsTest {
         ChatApi.post(TestTokens.worker(holderId), conversationId, Map.of("content", "yes", "messageType", "response",
                 "parentMessageId", UUID.randomUUID().toString())).statusCode(403);
         as(owner).get("/api/conversations/" + conversationId + "/messages").then().body("items.size()", is(0));
+
+        // an open question is answered, not deleted: its task waits for it
+        String questionId = ChatApi.post(TestTokens.worker(holderId), conversationId, Map.of("content", "Which branch?",
+                "messageType", "question")).statusCode(201).extract().path("id");
+        as(owner).delete("/api/conversations/" + conversationId + "/messages/" + questionId).then().statusCode(409)
+                .contentType(PROBLEM);
     }
 
     @Test

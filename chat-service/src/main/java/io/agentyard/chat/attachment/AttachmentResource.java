@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.PathPart;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.Cancellable;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.agentyard.chat.message.MessageService;
@@ -46,6 +47,7 @@ public class AttachmentResource {
         this.jwt = jwt;
     }
 
+    @Cancellable(false) // a client that leaves does not undo what was stored: the work finishes
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
@@ -77,12 +79,17 @@ public class AttachmentResource {
                 .chain(message -> attachments.download(messageId, attachmentId))
                 // a Response, not RestResponse<PathPart>: with the generic type the text/plain writer took the entity
                 .map(download -> Response.ok(new PathPart(download.file(), 0, download.attachment().fileSizeBytes),
-                                download.attachment().fileType)
+                                servedAs(download.attachment().fileType))
                         .header("Content-Disposition", "attachment; filename*=UTF-8''"
                                 + java.net.URLEncoder.encode(download.attachment().fileName, StandardCharsets.UTF_8)
                                 .replace("+", "%20"))
                         .header("X-Content-Type-Options", "nosniff")
                         .build());
+    }
+
+    /** Text of any kind is served as plain text: an uploaded {@code text/html} is never rendered as a page. */
+    static String servedAs(String type) {
+        return type.startsWith("text/") ? "text/plain; charset=utf-8" : type;
     }
 
     @DELETE

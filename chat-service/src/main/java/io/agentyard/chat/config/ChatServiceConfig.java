@@ -68,6 +68,17 @@ public interface ChatServiceConfig {
         @WithDefault("PT0.1S")
         Duration flushInterval();
 
+        /**
+         * Longest a reply may take: one still streaming after this (its replica died) is ended
+         * {@code failed} by a sweep.
+         */
+        @WithDefault("PT30M")
+        Duration abandonedAfter();
+
+        /** How often the sweep runs. */
+        @WithDefault("PT5M")
+        Duration sweepInterval();
+
         /** How long the agent's configuration is remembered. */
         @WithDefault("PT30S")
         Duration agentCacheTtl();

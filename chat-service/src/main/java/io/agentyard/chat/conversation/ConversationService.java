@@ -51,6 +51,11 @@ public class ConversationService {
 
     /** The conversation if the caller may read it; 404 otherwise (what one may not see does not exist). */
     public Uni<Conversation> readable(Caller caller, UUID id) {
+        return visible(caller, id, false);
+    }
+
+    /** {@code forWrite}: a worker's hold on the task is asked afresh, not remembered. */
+    private Uni<Conversation> visible(Caller caller, UUID id, boolean forWrite) {
         return Panache.withSession(() -> conversations.findById(id)).chain(conversation -> {
             if (conversation == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("conversation", id));
@@ -59,7 +64,8 @@ public class ConversationService {
                 if (conversation.taskId == null) {
                     return Uni.createFrom().failure(ProblemException.notFound("conversation", id));
                 }
-                return holders.holds(caller.id(), conversation.taskId).map(holds -> {
+                return (forWrite ? holders.holdsNow(caller.id(), conversation.taskId)
+                        : holders.holds(caller.id(), conversation.taskId)).map(holds -> {
                     if (!holds) {
                         throw ProblemException.notFound("conversation", id);
                     }
@@ -78,7 +84,7 @@ public class ConversationService {
      * task, or a service (as the controller); 403 for viewers, 409 once it is archived.
      */
     public Uni<Conversation> writable(Caller caller, UUID id) {
-        return readable(caller, id).invoke(conversation -> {
+        return visible(caller, id, true).invoke(conversation -> {
             if (caller.hasRole(Roles.VIEWER) && !caller.isAdmin() && !caller.hasRole(Roles.DEVELOPER)) {
                 throw ProblemException.forbidden("viewers read conversations, they do not write in them");
             }
@@ -144,7 +150,7 @@ public class ConversationService {
                 return Uni.createFrom().failure(ProblemException.forbidden(
                         "a worker opens only the conversation of a task it holds (taskId, nothing else)"));
             }
-            return holders.holds(caller.id(), request.taskId()).chain(holds -> {
+            return holders.holdsNow(caller.id(), request.taskId()).chain(holds -> {
                 if (!holds) {
                     return Uni.createFrom().failure(ProblemException.forbidden(
                             "task " + request.taskId() + " is not held by this worker"));

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.agentyard.chat.reply.AgentReplies;
 import io.agentyard.shared.page.CursorPage;
@@ -65,6 +66,7 @@ public class MessageResource {
                 cursor, limit);
     }
 
+    @Cancellable(false) // a client that leaves does not undo what was stored: the work finishes
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
     @Operation(summary = "Post a message; in a conversation with an agent, a person's text is answered by the agent"

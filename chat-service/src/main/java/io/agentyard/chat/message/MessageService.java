@@ -218,6 +218,7 @@ public class MessageService {
             message.metadata = request.metadata() == null ? Map.of() : request.metadata();
             message.parentMessageId = request.parentMessageId();
             return AfterCommit.transaction(() -> parentChecked(conversationId, message)
+                    .chain(() -> claimAnswer(message))
                     .chain(() -> insert(message))
                     .call(() -> announce(conversation, message, caller)))
                     .chain(this::withAttachments);
@@ -255,6 +256,21 @@ public class MessageService {
         });
     }
 
+    /**
+     * A response becomes its question's answer if it is the first: before the response is written,
+     * so the question's row is locked before the conversation's, in the order edits and deletes take them.
+     */
+    private Uni<Void> claimAnswer(ChatMessage message) {
+        if (message.messageType != MessageType.response) {
+            return Uni.createFrom().voidItem();
+        }
+        return messages.recordAnswer(message.parentMessageId, message.id).invoke(first -> {
+            if (!first) {
+                throw ProblemException.conflict("question " + message.parentMessageId + " has been answered already");
+            }
+        }).replaceWithVoid();
+    }
+
     /** The human in the loop: questions and their (first) answers go to task-service through the outbox. */
     private Uni<Void> announce(Conversation conversation, ChatMessage message, Caller caller) {
         if (message.messageType == MessageType.question) {
@@ -264,12 +280,7 @@ public class MessageService {
         if (message.messageType != MessageType.response) {
             return Uni.createFrom().voidItem();
         }
-        return messages.recordAnswer(message.parentMessageId, message.id).chain(first -> {
-            if (!first) {
-                throw ProblemException.conflict("question " + message.parentMessageId + " has been answered already");
-            }
-            return messages.findById(message.parentMessageId);
-        }).chain(question -> conversation.taskId == null || question.senderType != SenderType.worker
+        return messages.findById(message.parentMessageId).chain(question -> conversation.taskId == null || question.senderType != SenderType.worker
                 ? Uni.createFrom().voidItem()
                 : outbox.record(ChatEvents.QUESTION_ANSWERED, message.id, new ChatEvents.QuestionAnswered(
                         conversation.id, question.id, message.id, conversation.taskId, question.senderId, caller.id(),
@@ -338,6 +349,9 @@ public class MessageService {
     public Uni<ChatMessage> end(UUID id, MessageState state, Map<String, Object> metadata) {
         return AfterCommit.transaction(() -> messages.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .chain(message -> {
+                    if (message == null) {
+                        return Uni.createFrom().nullItem(); // deleted meanwhile
+                    }
                     if (message.state != MessageState.streaming) {
                         if (state == MessageState.complete && message.state != MessageState.complete) {
                             throw ProblemException.conflict("message " + id + " is " + message.state);
@@ -408,6 +422,11 @@ public class MessageService {
                     if (!isSender(caller, message) && !caller.canWrite(conversation.ownerId)) {
                         throw ProblemException.forbidden("only the message's sender, the conversation's owner"
                                 + " or an admin may delete it");
+                    }
+                    if (message.messageType == MessageType.question && message.answerId == null
+                            && conversation.taskId != null) {
+                        // its task waits for the answer: answer it instead
+                        throw ProblemException.conflict("question " + id + " is waiting for an answer; answer it");
                     }
                 }))
                 .chain(message -> AfterCommit.transaction(() -> attachments.deleteOf(id)

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.agentyard.chat.client.Agents;
 import io.agentyard.chat.conversation.ConversationDtos;
@@ -61,6 +62,7 @@ public class AgentChatResource {
         this.jwt = jwt;
     }
 
+    @Cancellable(false) // a client that leaves does not undo what was stored: the work finishes
     @POST
     @Path("/chat")
     @Operation(summary = "Chat with an agent (agentId, or conversationId to continue); answers with the reply's first words")
@@ -71,6 +73,7 @@ public class AgentChatResource {
         return chatWith(request.agentId(), request);
     }
 
+    @Cancellable(false) // a client that leaves does not undo what was stored: the work finishes
     @POST
     @Path("/{id}/chat")
     @Operation(summary = "Chat with this agent: a new conversation, or conversationId to continue one")

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,7 @@ import io.agentyard.chat.stream.ConversationStream;
 import io.agentyard.shared.events.Wakeups;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.reactive.AfterCommit;
+import io.agentyard.shared.reactive.Periodic;
 import io.agentyard.shared.reactive.SafeContext;
 import io.agentyard.shared.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -67,6 +69,7 @@ public class AgentReplies {
     private final ChatServiceConfig config;
     private final Map<UUID, Generation> running = new ConcurrentHashMap<>();
     private Wakeups.Subscription stops;
+    private Periodic sweeps;
 
     AgentReplies(MessageService messages, MessageRepository repository, ConversationService conversations,
                  ConversationStream stream, Agents agents, ReplyModel model, Wakeups wakeups, Vertx vertx,
@@ -84,13 +87,52 @@ public class AgentReplies {
 
     void start(@Observes StartupEvent event) {
         stops = wakeups.listen(STOP_TOPIC, this::cancelLocal);
+        sweeps = Periodic.every(vertx, config.replies().sweepInterval(), "Abandoned replies ended", this::sweepOnce);
     }
 
+    /**
+     * Ends {@code failed} the agents' replies still streaming past {@code abandoned-after}: their
+     * replica stopped without ending them. Answers how many.
+     */
+    public Uni<Integer> sweepOnce() {
+        Instant before = Instant.now().minus(config.replies().abandonedAfter());
+        return SafeContext.run(vertx, () -> Panache.withSession(() -> repository.list(
+                        "senderType = ?1 and state = ?2 and createdAt < ?3", SenderType.agent, MessageState.streaming,
+                        before)))
+                .chain(abandoned -> {
+                    Uni<Integer> chain = Uni.createFrom().item(0);
+                    for (ChatMessage reply : abandoned) {
+                        if (running.containsKey(reply.id)) {
+                            continue; // still generating here
+                        }
+                        chain = chain.chain(count -> SafeContext.run(vertx, () -> messages.end(reply.id,
+                                MessageState.failed, Map.of("streaming", false, "error",
+                                        "the reply was abandoned: its generation stopped without ending it")))
+                                .map(ended -> count + 1));
+                    }
+                    return chain;
+                });
+    }
+
+    /** Replies still generating when this replica stops end {@code failed}: no reply is left streaming. */
     void stop(@Observes ShutdownEvent event) {
         if (stops != null) {
             stops.close();
         }
-        running.values().forEach(Generation::cancel);
+        if (sweeps != null) {
+            sweeps.close();
+        }
+        running.values().forEach(generation -> generation.interrupt(Interruption.not_written,
+                "the service stopped while the reply was generated; ask again"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos(); // the shutdown thread, not an event loop
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Replies generating on this replica (tests, metrics). */
@@ -141,7 +183,7 @@ public class AgentReplies {
 
     private void cancelLocal(String messageId) {
         try {
-            Generation generation = running.remove(UUID.fromString(messageId.trim()));
+            Generation generation = running.get(UUID.fromString(messageId.trim()));
             if (generation != null) {
                 generation.cancel();
             }
@@ -190,43 +232,50 @@ public class AgentReplies {
     }
 
     /**
-     * Runs the generation: answers once the first words are stored (or with the failure's problem
-     * when it fails first); the rest continues in the background.
+     * Starts the generation (it runs on its own, whatever happens to the request) and answers once
+     * the first words are stored, or with the failure's problem when it fails first.
      */
     private Uni<MessageDtos.MessageResponse> generate(ChatMessage reply, ReplyModel.Request request) {
-        Generation generation = new Generation(reply, Instant.now());
-        Uni<Void> firstWords = Uni.createFrom().emitter(first -> {
-            generation.first = first;
-            running.put(reply.id, generation);
-            generation.subscription = model.stream(request).subscribe().with(generation::delta,
-                    generation::failed, generation::completed);
-        });
-        return firstWords.chain(() -> messages.response(reply.id));
+        Generation generation = new Generation(reply);
+        running.put(reply.id, generation);
+        generation.subscription = model.stream(request).subscribe().with(generation::delta, generation::failed,
+                generation::completed);
+        return Uni.createFrom().completionStage(generation.firstWords).chain(() -> messages.response(reply.id));
     }
 
-    /** One reply being generated: text gathered between flushes, written in order by one chain. */
+    /** Why a generation stopped early: the reply ended elsewhere (stopped, deleted), or its text could not be kept. */
+    private enum Interruption { ended_elsewhere, not_written }
+
+    /**
+     * One reply being generated: text gathered between flushes and written as the next chunk, in
+     * order, by one chain of writes. A chunk that cannot be written (the reply was stopped or
+     * deleted, or the write failed) stops the generation upstream: nothing is skipped over.
+     */
     private final class Generation {
         final ChatMessage reply;
-        final Instant started;
+        final Instant started = Instant.now();
         final StringBuilder pending = new StringBuilder();
-        io.smallrye.mutiny.subscription.UniEmitter<? super Void> first;
-        Cancellable subscription;
+        final CompletableFuture<Void> firstWords = new CompletableFuture<>();
+        volatile Cancellable subscription;
         Uni<Void> writes = Uni.createFrom().voidItem();
         int sequence;
         long timer = -1;
+        boolean over;
         Map<String, Object> usage = Map.of();
         String finishReason;
 
-        Generation(ChatMessage reply, Instant started) {
+        Generation(ChatMessage reply) {
             this.reply = reply;
-            this.started = started;
         }
 
         synchronized void delta(ReplyModel.Delta delta) {
+            if (over) {
+                return;
+            }
             if (delta.text() != null && !delta.text().isEmpty()) {
                 pending.append(delta.text());
                 if (timer < 0) {
-                    timer = vertx.setTimer(config.replies().flushInterval().toMillis(), id -> flush(false));
+                    timer = vertx.setTimer(config.replies().flushInterval().toMillis(), id -> flush());
                 }
             }
             if (delta.usage() != null) {
@@ -237,48 +286,89 @@ public class AgentReplies {
             }
         }
 
-        /** Writes what has gathered as the next chunk; the first write also answers the request. */
-        synchronized Uni<Void> flush(boolean last) {
+        /** Queues what has gathered as the next chunk; answers the chain of writes so far. */
+        synchronized Uni<Void> flush() {
             timer = -1;
-            if (pending.isEmpty()) {
+            if (pending.isEmpty() || over) {
                 return writes;
             }
             String text = pending.toString();
             pending.setLength(0);
             int next = ++sequence;
-            writes = writes.chain(() -> SafeContext.run(vertx, () -> AfterCommit.transaction(() -> repository
-                    .appendChunk(reply.id, next, text, config.messages().maxChars()).chain(applied -> applied
-                            ? stream.append(reply.conversationId, ConversationStream.CHUNK,
-                                    new MessageDtos.ChunkEvent(reply.id, next, text)).replaceWithVoid()
-                            : Uni.createFrom().voidItem()))))
-                    .invoke(this::answered)
-                    .onFailure().invoke(failure -> LOG.warnf("Reply %s: a chunk was not written: %s", reply.id,
-                            failure.getMessage()))
-                    .onFailure().recoverWithNull().memoize().indefinitely();
-            if (!last) {
-                writes.subscribe().with(ok -> { }, failure -> { });
-            }
+            writes = writes.chain(() -> over ? Uni.createFrom().voidItem() : write(next, text))
+                    .memoize().indefinitely();
+            writes.subscribe().with(ok -> { }, failure -> { });
             return writes;
         }
 
-        /** Stopped: the upstream generation is cancelled; the message was ended by the stop. */
-        synchronized void cancel() {
+        private Uni<Void> write(int next, String text) {
+            return SafeContext.run(vertx, () -> AfterCommit.transaction(() -> repository
+                            .appendChunk(reply.id, next, text, config.messages().maxChars())
+                            .call(applied -> applied ? stream.append(reply.conversationId, ConversationStream.CHUNK,
+                                    new MessageDtos.ChunkEvent(reply.id, next, text)) : Uni.createFrom().voidItem())))
+                    .chain(applied -> {
+                        if (applied) {
+                            firstWords.complete(null);
+                            return Uni.createFrom().voidItem();
+                        }
+                        return SafeContext.run(vertx, () -> Panache.withSession(() -> repository.findById(reply.id)))
+                                .invoke(current -> interrupt(current == null || current.state != MessageState.streaming
+                                        ? Interruption.ended_elsewhere : Interruption.not_written,
+                                        "the reply reached its length limit of " + config.messages().maxChars()
+                                                + " characters"))
+                                .replaceWithVoid();
+                    })
+                    .onFailure().recoverWithUni(failure -> {
+                        LOG.warnf("Reply %s: chunk %d could not be written: %s", reply.id, next, failure.getMessage());
+                        interrupt(Interruption.not_written, "the reply could not be stored");
+                        return Uni.createFrom().voidItem();
+                    });
+        }
+
+        /** Stops the generation upstream; a reply whose text could not be kept ends {@code failed}. */
+        void interrupt(Interruption why, String detail) {
+            if (!stopUpstream()) {
+                return;
+            }
+            if (why == Interruption.ended_elsewhere) {
+                finish(null);
+                return;
+            }
+            ProblemException problem = new ProblemException(500, "reply-interrupted", "Reply interrupted", detail);
+            endFailed(problem);
+        }
+
+        /** Stopped by a person: the message was ended by the stop. */
+        void cancel() {
+            if (stopUpstream()) {
+                finish(null);
+            }
+        }
+
+        /** True for the first caller only: cancels the upstream generation and pending writes. */
+        private synchronized boolean stopUpstream() {
+            if (over) {
+                return false;
+            }
+            over = true;
+            vertx.cancelTimer(timer);
+            pending.setLength(0);
             if (subscription != null) {
                 subscription.cancel();
             }
-            vertx.cancelTimer(timer);
-            pending.setLength(0);
-            answered();
-        }
-
-        void answered() {
-            if (first != null) {
-                first.complete(null);
-                first = null;
-            }
+            return true;
         }
 
         void completed() {
+            Uni<Void> written;
+            synchronized (this) {
+                if (over) {
+                    return;
+                }
+                vertx.cancelTimer(timer);
+                written = flush();
+                over = true;
+            }
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("streaming", false);
             metadata.put("responseTime", Duration.between(started, Instant.now()).toMillis());
@@ -288,19 +378,34 @@ public class AgentReplies {
             if (finishReason != null) {
                 metadata.put("finishReason", finishReason);
             }
-            vertx.cancelTimer(timer);
-            flush(true).chain(() -> SafeContext.run(vertx, () -> messages.end(reply.id, MessageState.complete, metadata)))
-                    .subscribe().with(ended -> done(null), this::done);
+            written.chain(() -> SafeContext.run(vertx, () -> messages.end(reply.id, MessageState.complete, metadata)))
+                    .subscribe().with(ended -> finish(null), this::finish);
         }
 
         void failed(Throwable failure) {
+            Uni<Void> written;
+            synchronized (this) {
+                if (over) {
+                    return;
+                }
+                vertx.cancelTimer(timer);
+                written = flush(); // what came before the failure is kept
+                over = true;
+            }
             ProblemException problem = ReplyModel.problem(failure);
             LOG.infof("Reply %s failed: %s", reply.id, problem.getMessage());
-            vertx.cancelTimer(timer);
+            written.subscribe().with(ok -> endFailed(problem), ignored -> endFailed(problem));
+        }
+
+        /** Ends the reply {@code failed} with an {@code error} message after it, unless it had ended otherwise already. */
+        void endFailed(ProblemException problem) {
             Map<String, Object> metadata = Map.of("streaming", false, "error", problem.getMessage());
-            flush(true).chain(() -> SafeContext.run(vertx, () -> messages.end(reply.id, MessageState.failed, metadata)
-                            .chain(() -> AfterCommit.transaction(() -> messages.insert(errorMessage(problem))))))
-                    .subscribe().with(ended -> done(problem), ignored -> done(problem));
+            SafeContext.run(vertx, () -> messages.end(reply.id, MessageState.failed, metadata)
+                            .chain(ended -> ended != null && ended.state == MessageState.failed
+                                    && problem.getMessage().equals(ended.metadata.get("error"))
+                                    ? AfterCommit.transaction(() -> messages.insert(errorMessage(problem))).replaceWithVoid()
+                                    : Uni.createFrom().voidItem()))
+                    .subscribe().with(ok -> finish(problem), ignored -> finish(problem));
         }
 
         private ChatMessage errorMessage(ProblemException problem) {
@@ -317,15 +422,13 @@ public class AgentReplies {
             return error;
         }
 
-        private void done(Throwable failure) {
-            running.remove(reply.id);
-            if (first != null) {
-                if (failure != null) {
-                    first.fail(failure);
-                } else {
-                    first.complete(null);
-                }
-                first = null;
+        /** The generation is over: forgotten here, and a request still waiting for first words is answered. */
+        private void finish(Throwable failure) {
+            running.remove(reply.id, this);
+            if (failure != null) {
+                firstWords.completeExceptionally(failure);
+            } else {
+                firstWords.complete(null);
             }
         }
     }
