@@ -127,6 +127,20 @@ class ConversationStreamTest {
     }
 
     @Test
+    void aStreamEndsWhenItsTokenExpiresAndResumesWithAFreshOne() {
+        UUID id = conversation(owner);
+        message(owner, id, "m1");
+        try (SseFollower shortLived = follow(id, TestTokens.expiringIn(ownerId, "developer", 2), null)) {
+            assertEquals(List.of("1"), ids(shortLived.await(1)));
+            Eventually.await(Duration.ofSeconds(10), "the stream ended at the token's expiry", shortLived::ended);
+        }
+        message(owner, id, "m2");
+        try (SseFollower renewed = follow(id, owner, "1")) {
+            assertEquals(List.of("2"), ids(renewed.await(1)));
+        }
+    }
+
+    @Test
     void theStreamIsRefusedWithProblemsBeforeItStarts() {
         UUID id = conversation(owner);
         as(TestTokens.developer(UUID.randomUUID())).get("/api/conversations/" + id + "/stream").then().statusCode(404)

@@ -116,6 +116,12 @@ class QuestionsTest {
             List<SseFollower.Event> seen = workerFollows.await(2);
             assertEquals(List.of("message", "message"), seen.stream().map(SseFollower.Event::name).toList());
             assertTrue(seen.get(1).data().contains("Java 17"), seen.get(1).data());
+
+            // the run ends: the worker no longer holds the task, and its stream ends
+            taskService(worker).body(Map.of("exitCode", 0, "result", Map.of("summary", "done")))
+                    .post("/api/work-orders/" + orderId + "/complete").then().statusCode(200);
+            Eventually.await(Duration.ofSeconds(10), "the former holder's stream ended", workerFollows::ended);
+            as(worker).get("/api/conversations/" + conversationId).then().statusCode(404);
         }
     }
 

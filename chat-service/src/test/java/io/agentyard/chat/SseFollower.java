@@ -26,7 +26,7 @@ public final class SseFollower implements AutoCloseable {
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final CompletableFuture<HttpResponse<java.io.InputStream>> response;
-    private volatile BufferedReader reader;
+    private volatile boolean ended;
 
     private SseFollower(HttpRequest request) {
         response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -35,7 +35,6 @@ public final class SseFollower implements AutoCloseable {
                 return;
             }
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
-                reader = lines;
                 String id = null;
                 String name = null;
                 StringBuilder data = new StringBuilder();
@@ -58,6 +57,7 @@ public final class SseFollower implements AutoCloseable {
             } catch (IOException closed) {
                 // the follower was closed
             }
+            ended = true;
         });
     }
 
@@ -73,6 +73,11 @@ public final class SseFollower implements AutoCloseable {
 
     public int status() {
         return response.join().statusCode();
+    }
+
+    /** Whether the server ended the stream (or the follower was closed). */
+    public boolean ended() {
+        return ended;
     }
 
     public List<Event> events() {

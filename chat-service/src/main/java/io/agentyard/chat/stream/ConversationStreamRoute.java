@@ -56,10 +56,11 @@ public class ConversationStreamRoute {
             return;
         }
         streams.caller(context, READERS, "this role may not read conversations")
-                .chain(caller -> SafeContext.run(vertx, () -> conversations.readable(caller, conversationId)))
+                .call(caller -> SafeContext.run(vertx, () -> conversations.readable(caller, conversationId)))
                 .subscribe().with(
-                        readable -> streams.stream(context, "following conversation " + conversationId,
-                                tails.follow(conversationId, after)),
+                        caller -> streams.stream(context, "following conversation " + conversationId,
+                                tails.follow(conversationId, after),
+                                () -> conversations.readable(caller, conversationId)),
                         failure -> streams.refuse(context, failure));
     }
 

@@ -55,10 +55,11 @@ public class LogStreamRoute {
             return;
         }
         streams.caller(context, READERS, "this role may not read executions")
-                .chain(caller -> SafeContext.run(vertx, () -> executions.readable(caller, executionId)))
+                .call(caller -> SafeContext.run(vertx, () -> executions.readable(caller, executionId)))
                 .subscribe().with(
-                        readable -> streams.stream(context, "following execution " + executionId,
-                                tails.follow(executionId, after)),
+                        caller -> streams.stream(context, "following execution " + executionId,
+                                tails.follow(executionId, after),
+                                () -> executions.readable(caller, executionId)),
                         failure -> streams.refuse(context, failure));
     }
 

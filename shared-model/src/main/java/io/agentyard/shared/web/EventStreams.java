@@ -1,9 +1,13 @@
 package io.agentyard.shared.web;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -12,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agentyard.shared.problem.Problem;
 import io.agentyard.shared.problem.ProblemException;
+import io.agentyard.shared.reactive.SafeContext;
 import io.agentyard.shared.security.Caller;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -22,6 +27,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.mutiny.core.Vertx;
 
 /**
  * What every Server-Sent Events route of the suite does the same way: authenticate with the REST
@@ -33,6 +39,11 @@ import io.vertx.ext.web.RoutingContext;
  * A follower whose connection cannot keep up (more than {@value #WRITE_QUEUE_BYTES} bytes unsent)
  * is ended: it reconnects with Last-Event-ID, as EventSource does, and resumes from the database,
  * so a stuck reader never holds more memory.
+ * <p>
+ * Access is not only checked when a stream starts: every {@code agentyard.streams.recheck-interval}
+ * the route's read rule is asked again, and the stream ends when the caller may no longer read
+ * (a worker whose task moved on) or when its token expires. The client reconnects, with a fresh
+ * token, from {@code Last-Event-ID}, or is refused.
  */
 @ApplicationScoped
 public class EventStreams {
@@ -41,19 +52,33 @@ public class EventStreams {
     /** Bytes a follower may have unsent before it is ended (Vert.x's default is 64 KiB). */
     static final int WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
 
+    private static final String EXPIRY = "agentyard.token-expiry";
+
     private final IdentityProviderManager identities;
     private final ObjectMapper json;
+    private final Vertx vertx;
+    private final Duration recheck;
 
-    EventStreams(IdentityProviderManager identities, ObjectMapper json) {
+    EventStreams(IdentityProviderManager identities, ObjectMapper json, Vertx vertx,
+                 @ConfigProperty(name = "agentyard.streams.recheck-interval", defaultValue = "PT30S") Duration recheck) {
         this.identities = identities;
         this.json = json;
+        this.vertx = vertx;
+        this.recheck = recheck;
     }
 
     /** The authenticated caller, if it has one of {@code roles}: 401 without a valid token, 403 otherwise. */
     public Uni<Caller> caller(RoutingContext context, Set<String> roles, String forbidden) {
         return QuarkusHttpUser.getSecurityIdentity(context, identities)
                 .onFailure().transform(failure -> ProblemException.unauthorized("a valid access token is required"))
-                .map(identity -> caller(identity, roles, forbidden));
+                .map(identity -> {
+                    Caller caller = caller(identity, roles, forbidden);
+                    long expiry = ((JsonWebToken) identity.getPrincipal()).getExpirationTime();
+                    if (expiry > 0) {
+                        context.put(EXPIRY, Instant.ofEpochSecond(expiry));
+                    }
+                    return caller;
+                });
     }
 
     private static Caller caller(SecurityIdentity identity, Set<String> roles, String forbidden) {
@@ -66,12 +91,25 @@ public class EventStreams {
         return Caller.from(token);
     }
 
-    /** Starts the event stream and writes {@code frames} (complete SSE frames) until they end or the follower leaves. */
-    public void stream(RoutingContext context, String comment, Multi<Buffer> frames) {
+    /**
+     * Starts the event stream and writes {@code frames} (complete SSE frames) until they end, the
+     * follower leaves, its token expires, or {@code stillReadable} (the route's read rule, asked
+     * again every recheck interval) fails.
+     */
+    public void stream(RoutingContext context, String comment, Multi<Buffer> frames,
+                       Supplier<Uni<?>> stillReadable) {
         HttpServerResponse response = context.response();
         if (response.closed()) {
             return;
         }
+        Instant expiry = context.get(EXPIRY);
+        long ends = expiry == null ? -1 : vertx.setTimer(Math.max(1, Duration.between(Instant.now(), expiry).toMillis()),
+                id -> endQuietly(response));
+        long checks = vertx.setPeriodic(recheck.toMillis(), id -> SafeContext.run(vertx, stillReadable::get)
+                .subscribe().with(readable -> { }, refused -> {
+                    LOG.debugf("A follower (%s) may no longer read: %s", comment, refused.getMessage());
+                    endQuietly(response);
+                }));
         response.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
         response.setChunked(true).putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
@@ -89,8 +127,16 @@ public class EventStreams {
             LOG.warnf("A stream (%s) failed: %s", comment, failure.getMessage());
             endQuietly(response);
         }, () -> endQuietly(response));
-        response.closeHandler(closed -> following.cancel());
-        response.endHandler(ended -> following.cancel());
+        response.closeHandler(closed -> {
+            following.cancel();
+            vertx.cancelTimer(ends);
+            vertx.cancelTimer(checks);
+        });
+        response.endHandler(ended -> {
+            following.cancel();
+            vertx.cancelTimer(ends);
+            vertx.cancelTimer(checks);
+        });
     }
 
     private static void endQuietly(HttpServerResponse response) {

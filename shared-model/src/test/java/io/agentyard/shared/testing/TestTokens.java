@@ -44,6 +44,12 @@ public final class TestTokens {
     }
 
     /** A token that expired {@code secondsAgo} seconds ago. */
+    /** A valid token of {@code role} that expires {@code seconds} from now. */
+    public static String expiringIn(UUID id, String role, long seconds) {
+        return Jwt.issuer(ISSUER).subject(id.toString()).upn("short-lived").groups(Set.of(role))
+                .expiresIn(seconds).sign();
+    }
+
     public static String expired(UUID id, String role, long secondsAgo) {
         Instant expiry = Instant.now().minusSeconds(secondsAgo);
         return Jwt.issuer(ISSUER).subject(id.toString()).upn("expired").groups(Set.of(role))
