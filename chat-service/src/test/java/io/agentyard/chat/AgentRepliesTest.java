@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import io.agentyard.chat.reply.AgentReplies;
 import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.SseFollower;
 import io.agentyard.shared.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -22,6 +22,7 @@ import io.agentyard.chat.stream.ConversationTails;
 import io.agentyard.chat.stream.StreamRetention;
 import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.SseFollower;
 import io.agentyard.shared.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.SseFollower;
 import io.agentyard.shared.testing.TestTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -4,14 +4,11 @@ import static io.agentyard.execution.ExecutionApi.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
+import io.agentyard.shared.testing.SseFollower;
 import io.agentyard.shared.testing.TestTokens;
 import io.agentyard.execution.log.LogTails;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -52,45 +50,10 @@ class LogStreamTest {
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    /** One SSE event as received. */
-    record Received(String id, String name, String data) {
-    }
-
-    /** Follows the stream in the background until it ends; the future holds every event received. */
-    CompletableFuture<List<Received>> follow(ExecutionApi.Run run, String lastEventId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/executions/" + run.executionId()
-                        + "/logs/stream")).header("Authorization", "Bearer " + owner).header("Accept", "text/event-stream");
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()).thenApplyAsync(response -> {
-            assertEquals(200, response.statusCode());
-            List<Received> events = new ArrayList<>();
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String id = null;
-                String name = null;
-                StringBuilder data = new StringBuilder();
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.isEmpty()) {
-                        if (name != null || data.length() > 0) {
-                            events.add(new Received(id, name, data.toString()));
-                        }
-                        id = null;
-                        name = null;
-                        data.setLength(0);
-                    } else if (line.startsWith("id:")) {
-                        id = line.substring(3).trim();
-                    } else if (line.startsWith("event:")) {
-                        name = line.substring(6).trim();
-                    } else if (line.startsWith("data:")) {
-                        data.append(line.substring(5).trim());
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return events;
-        });
+    /** Follows the stream on a connection of its own until it ends; the future holds every event received. */
+    CompletableFuture<List<SseFollower.Event>> follow(ExecutionApi.Run run, String lastEventId) {
+        return SseFollower.follow(base + "api/executions/" + run.executionId() + "/logs/stream", owner, lastEventId)
+                .whenEnded();
     }
 
     void post(ExecutionApi.Run run, int from, int count) {
@@ -103,9 +66,9 @@ class LogStreamTest {
     }
 
     /** The sequences the `logs` events carried, in order; each event's id must be its last line's. */
-    static List<String> ids(List<Received> events) {
+    static List<String> ids(List<SseFollower.Event> events) {
         List<String> sequences = new ArrayList<>();
-        for (Received event : events) {
+        for (SseFollower.Event event : events) {
             if (!"logs".equals(event.name())) {
                 continue;
             }
@@ -132,19 +95,19 @@ class LogStreamTest {
     void followersFromTheStartAndFromMidStreamMissNothingAndSeeNothingTwice() throws Exception {
         ExecutionApi.Run run = api.running(ownerId, UUID.randomUUID());
         post(run, 0, 10);
-        CompletableFuture<List<Received>> fromStart = follow(run, null);
-        CompletableFuture<List<Received>> resumed = follow(run, "7");
+        CompletableFuture<List<SseFollower.Event>> fromStart = follow(run, null);
+        CompletableFuture<List<SseFollower.Event>> resumed = follow(run, "7");
         Eventually.await(Duration.ofSeconds(10), "both followers joined", () -> tails.tailed() == 1);
         for (int batch = 0; batch < 5; batch++) {
             post(run, 10 + batch * 4, 4);
         }
         api.completed(run, 0, Map.of(), null, null, null);
 
-        List<Received> all = fromStart.get(15, TimeUnit.SECONDS);
-        List<Received> rest = resumed.get(15, TimeUnit.SECONDS);
+        List<SseFollower.Event> all = fromStart.get(15, TimeUnit.SECONDS);
+        List<SseFollower.Event> rest = resumed.get(15, TimeUnit.SECONDS);
         assertEquals(range(1, 30), ids(all));
         assertEquals(range(8, 30), ids(rest));
-        Received end = all.get(all.size() - 1);
+        SseFollower.Event end = all.get(all.size() - 1);
         assertEquals("end", end.name());
         assertTrue(end.data().contains("\"completed\""), end.data());
         assertTrue(all.get(0).data().contains("\"message\":\"line 0\""), all.get(0).data());
@@ -169,7 +132,7 @@ class LogStreamTest {
 
     /** The sequences in the `logs` frames a tail wrote, in order. */
     static List<String> frames(List<io.vertx.core.buffer.Buffer> frames) {
-        List<Received> events = new ArrayList<>();
+        List<SseFollower.Event> events = new ArrayList<>();
         for (io.vertx.core.buffer.Buffer frame : frames) {
             String id = null;
             String name = null;
@@ -183,7 +146,7 @@ class LogStreamTest {
                     data = line.substring(6);
                 }
             }
-            events.add(new Received(id, name, data));
+            events.add(new SseFollower.Event(id, name, data));
         }
         return ids(events);
     }
@@ -194,7 +157,7 @@ class LogStreamTest {
         post(run, 0, 3);
         api.completed(run, 1, Map.of(), null, null, null);
         api.awaitStatus(run.executionId(), "completed");
-        List<Received> events = follow(run, "1").get(10, TimeUnit.SECONDS);
+        List<SseFollower.Event> events = follow(run, "1").get(10, TimeUnit.SECONDS);
         assertEquals(List.of("2", "3"), ids(events));
         assertEquals("end", events.get(events.size() - 1).name());
     }

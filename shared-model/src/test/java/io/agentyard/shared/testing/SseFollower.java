@@ -1,4 +1,4 @@
-package io.agentyard.chat;
+package io.agentyard.shared.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.agentyard.shared.testing.Eventually;
 
 /** A follower of a Server-Sent Events stream on a connection of its own, collecting events until closed. */
 public final class SseFollower implements AutoCloseable {
@@ -26,12 +25,13 @@ public final class SseFollower implements AutoCloseable {
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final CompletableFuture<HttpResponse<java.io.InputStream>> response;
-    private volatile boolean ended;
+    private final CompletableFuture<List<Event>> ended = new CompletableFuture<>();
 
     private SseFollower(HttpRequest request) {
         response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         response.thenAcceptAsync(answer -> {
             if (answer.statusCode() != 200) {
+                ended.complete(List.of());
                 return;
             }
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
@@ -57,7 +57,7 @@ public final class SseFollower implements AutoCloseable {
             } catch (IOException closed) {
                 // the follower was closed
             }
-            ended = true;
+            ended.complete(List.copyOf(events));
         });
     }
 
@@ -77,6 +77,11 @@ public final class SseFollower implements AutoCloseable {
 
     /** Whether the server ended the stream (or the follower was closed). */
     public boolean ended() {
+        return ended.isDone();
+    }
+
+    /** Every event received, once the server has ended the stream. */
+    public CompletableFuture<List<Event>> whenEnded() {
         return ended;
     }
 
