@@ -213,6 +213,7 @@ class AgentRepliesTest {
 
         String conversationId = as(owner).get("/api/conversations/agent/" + agentId).then().statusCode(200)
                 .extract().path("items[0].id");
+        assertEquals("/api/conversations/" + conversationId, answer.header("Location"));
         as(owner).get("/api/conversations/" + conversationId + "/messages").then().statusCode(200)
                 .body("items.messageType", is(List.of("text", "text", "error")))
                 .body("items.state", is(List.of("complete", "failed", "complete")))

@@ -107,6 +107,9 @@ public class AgentChatResource {
                         .map(ConversationService.Opened::conversation);
         return conversation.chain(opened -> replies.post(caller, authorization, opened.id(),
                         new MessageDtos.NewMessage(request.content(), null, null, null, null))
+                // the conversation stays, with the failed reply and its error message: say where it is
+                .onFailure(ProblemException.class).invoke(failure -> ((ProblemException) failure)
+                        .withLocation(URI.create("/api/conversations/" + opened.id())))
                 .map(posted -> RestResponse.ResponseBuilder.<ChatResponse>created(URI.create("/api/conversations/" + opened.id()))
                         .entity(new ChatResponse(opened, posted.message(), posted.reply())).build()));
     }

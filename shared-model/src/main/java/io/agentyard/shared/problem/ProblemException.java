@@ -22,6 +22,8 @@ public class ProblemException extends jakarta.ws.rs.WebApplicationException {
         this(status, slug, title, detail, null, null);
     }
 
+    private URI location;
+
     public ProblemException(int status, String slug, String title, String detail,
                             List<Problem.FieldError> errors, Duration retryAfter) {
         super(detail, status);
@@ -91,8 +93,20 @@ public class ProblemException extends jakarta.ws.rs.WebApplicationException {
     }
 
     /** Headers the answer carries besides the body: Retry-After when set, WWW-Authenticate on 401. */
+    /**
+     * Points the client at what the failed request still created (a conversation that now holds the
+     * error, say): answered as the {@code Location} header.
+     */
+    public ProblemException withLocation(URI location) {
+        this.location = location;
+        return this;
+    }
+
     public java.util.Map<String, String> headers() {
         java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (location != null) {
+            headers.put("Location", location.toString());
+        }
         if (retryAfter != null) {
             headers.put("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
         }
