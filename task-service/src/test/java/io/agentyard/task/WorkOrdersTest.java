@@ -100,6 +100,22 @@ class WorkOrdersTest {
     }
 
     @Test
+    void aWorkOrderIsReadByItsTasksOwnerAdminsServicesAndItsHolderOnly() {
+        String holder = api.worker(UUID.randomUUID(), "test", 1);
+        create(owner, task("test", "autonomous"));
+        String id = (String) api.claim(holder, List.of("test"), 1, 0).get(0).get("id");
+        as(owner).get("/api/work-orders/" + id).then().statusCode(200).body("id", is(id));
+        as(TestTokens.admin()).get("/api/work-orders/" + id).then().statusCode(200);
+        as(TestTokens.service()).get("/api/work-orders/" + id).then().statusCode(200);
+        as(holder).get("/api/work-orders/" + id).then().statusCode(200);
+        // another developer learns nothing of it, as of the task itself
+        String stranger = TestTokens.developer(UUID.randomUUID());
+        as(stranger).get("/api/work-orders/" + id).then().statusCode(404).contentType(PROBLEM);
+        as(api.worker(UUID.randomUUID(), "test", 1)).get("/api/work-orders/" + id).then().statusCode(404);
+        as(TestTokens.viewer()).get("/api/work-orders/" + id).then().statusCode(403).contentType(PROBLEM);
+    }
+
+    @Test
     void aClaimNeverExceedsTheWorkersFreeSlots() {
         String queue = "bugfix";
         String worker = api.worker(UUID.randomUUID(), queue, 2);

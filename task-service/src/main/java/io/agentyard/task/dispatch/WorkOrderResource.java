@@ -85,8 +85,8 @@ public class WorkOrderResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "Read a work order (a worker: only orders it holds)")
+    @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
+    @Operation(summary = "Read a work order: its task's owner, admins, services, and the worker holding it")
     public Uni<WorkOrderDtos.WorkOrderResponse> get(@PathParam("id") UUID id) {
         return workOrders.get(Caller.from(jwt), id);
     }

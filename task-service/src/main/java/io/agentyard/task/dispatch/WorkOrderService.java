@@ -447,12 +447,24 @@ public class WorkOrderService {
               and (o.expires_at > now() or t.status = $2 and t.blocked_reason = any($3))""";
 
     @WithSession
+    /**
+     * A work order, for its task's owner, admins, services and the worker holding it; 404 for
+     * anyone else (its payload is the task's: what one may not see does not exist).
+     */
     public Uni<WorkOrderDtos.WorkOrderResponse> get(Caller caller, UUID id) {
-        return workOrders.findById(id).map(order -> {
+        return workOrders.findById(id).chain(order -> {
             if (order == null || caller.hasRole(Roles.WORKER) && !caller.is(order.claimedBy)) {
-                throw ProblemException.notFound("work order", id);
+                return Uni.createFrom().failure(ProblemException.notFound("work order", id));
             }
-            return WorkOrderDtos.WorkOrderResponse.from(order);
+            if (caller.hasRole(Roles.WORKER) || caller.isAdmin() || caller.hasRole(Roles.SERVICE)) {
+                return Uni.createFrom().item(WorkOrderDtos.WorkOrderResponse.from(order));
+            }
+            return tasks.findById(order.taskId).map(task -> {
+                if (task == null || !caller.is(task.createdBy)) {
+                    throw ProblemException.notFound("work order", id);
+                }
+                return WorkOrderDtos.WorkOrderResponse.from(order);
+            });
         });
     }
 
