@@ -1,5 +1,6 @@
 package io.agentyard.task;
 
+import static io.agentyard.task.TaskApi.PROBLEM;
 import static io.agentyard.task.TaskApi.as;
 import static io.agentyard.task.TaskApi.create;
 import static io.agentyard.task.TaskApi.status;
@@ -73,8 +74,16 @@ class LeasesTest {
         assertEquals(2, again.get(0).get("attempt"));
         assertEquals(1, api.count("select count(*) from task.worker_assignments where execution_id = '"
                 + first.get("executionId") + "' and status = 'timeout'"));
+        // the stale holder is told its lease is gone (409), a worker that never held it is refused (403)
         as(crashed).body(Map.of("exitCode", 0)).post("/api/work-orders/" + first.get("id") + "/complete")
+                .then().statusCode(409).contentType(PROBLEM);
+        as(crashed).post("/api/work-orders/" + first.get("id") + "/heartbeat").then().statusCode(409);
+        as(crashed).body(Map.of("error", "late")).post("/api/work-orders/" + first.get("id") + "/fail")
+                .then().statusCode(409);
+        String stranger = api.worker(UUID.randomUUID(), "test", 1);
+        as(stranger).body(Map.of("exitCode", 0)).post("/api/work-orders/" + first.get("id") + "/complete")
                 .then().statusCode(403);
+        as(stranger).post("/api/work-orders/" + first.get("id") + "/heartbeat").then().statusCode(403);
         as(survivor).body(Map.of("exitCode", 0)).post("/api/work-orders/" + first.get("id") + "/complete")
                 .then().statusCode(200);
         assertEquals("completed", status(owner, taskId));

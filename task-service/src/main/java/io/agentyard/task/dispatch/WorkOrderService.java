@@ -135,7 +135,9 @@ public class WorkOrderService {
                 update task.work_orders o
                 set status = 'claimed', claimed_by = $1, claimed_at = now(),
                     expires_at = now() + o.timeout_seconds * interval '1 second', execution_id = gen_random_uuid()
-                from picked where o.id = picked.id
+                -- any(array(...)) keeps this a primary-key lookup: joined FROM picked, the planner expected a
+                -- tenth of the pending orders and scanned the whole table on every claim (NOTES.md)
+                where o.id = any(array(select id from picked))
                 returning o.*
             ), assigned as (
                 insert into task.worker_assignments (id, worker_id, work_order_id, execution_id, status, assigned_at,
@@ -145,7 +147,7 @@ public class WorkOrderService {
                 update task.tasks t
                 set status = 'in_progress', assigned_to = $1, started_at = coalesce(t.started_at, now()),
                     updated_at = now()
-                from claimed where t.id = claimed.task_id
+                where t.id = any(array(select task_id from claimed))
             ), events as (
                 select c.priority, c.available_at, c.enqueued_at, 1 as step,
                        task.event_envelope('task.status_changed', c.task_id,
@@ -204,7 +206,7 @@ public class WorkOrderService {
         Tuple params = Tuple.tuple(Arrays.asList(id, workerId, result, completion.exitCode(),
                 clip(completion.stdout()), clip(completion.stderr()), jsonText(completion.metrics()),
                 TraceContext.current()));
-        Tuple whyNot = Tuple.of(id, result, completion.exitCode());
+        Tuple whyNot = Tuple.of(id, result, completion.exitCode(), workerId);
         return pool.preparedQuery(COMPLETE).execute(params).chain(rows -> {
             if (rows.size() > 0) {
                 return completed(rows);
@@ -255,14 +257,14 @@ public class WorkOrderService {
                 returning o.*
             ), ended as (
                 update task.worker_assignments a set status = 'completed', completed_at = now()
-                from done where a.execution_id = done.execution_id and a.status = 'active'
+                where a.execution_id = any(array(select execution_id from done)) and a.status = 'active'
             ), finished as (
                 update task.tasks t
                 set status = case t.permission_level when 'supervised' then 'blocked' else 'completed' end,
                     blocked_reason = case t.permission_level when 'supervised' then 'review' end,
                     completed_at = case t.permission_level when 'supervised' then null else now() end,
                     updated_at = now()
-                from done where t.id = done.task_id
+                where t.id = any(array(select task_id from done))
                 returning t.id, t.status, t.assigned_to
             ), events as (
                 select 1 as step, task.event_envelope('work_order.completed', d.id, task.work_order_changed(d),
@@ -286,9 +288,14 @@ public class WorkOrderService {
                        where dep.depends_on_task_id = d.task_id and dep.dependency_type = 'blocks') as dispatch_dependents
             from done d""";
 
-    /** Order $1 as it is, whether it holds result $2 and exit code $3, and its task's status and why it waits. */
+    /**
+     * Order $1 as it is, whether it holds result $2 and exit code $3, its task's status and why it
+     * waits, and whether worker $4 held an earlier attempt of it.
+     */
     private static final String WHY_NOT_COMPLETED = """
             select o.*, o.expires_at > now() as lease_live,
+                   exists (select 1 from task.worker_assignments a where a.work_order_id = o.id and a.worker_id = $4)
+                       as held_before,
                    o.result is not distinct from $2::text::jsonb and o.exit_code is not distinct from $3 as same_outcome,
                    t.status as task_status, t.blocked_reason as task_blocked_reason
             from task.work_orders o join task.tasks t on t.id = o.task_id where o.id = $1""";
@@ -314,7 +321,8 @@ public class WorkOrderService {
         UUID holder = row.getUUID("claimed_by");
         String status = row.getString("status");
         if (holder != null && !workerId.equals(holder)) {
-            throw ProblemException.forbidden("work order " + id + " is leased to another worker");
+            throw row.getBoolean("held_before") ? staleHolder(id)
+                    : ProblemException.forbidden("work order " + id + " is leased to another worker");
         }
         if (WorkOrder.Status.completed.name().equals(status) && row.getBoolean("same_outcome")) {
             return WorkOrderDtos.WorkOrderResponse.from(row); // a retried completion: already done
@@ -472,14 +480,24 @@ public class WorkOrderService {
     private record Held(WorkOrder order, Task task) {
     }
 
-    /** The order, locked, and its task, if {@code workerId} holds a live (or paused) lease on it. */
+    /** A worker whose lease ended and the order was claimed again (by another, or by itself anew). */
+    private static ProblemException staleHolder(UUID id) {
+        return ProblemException.conflict("the lease on work order " + id + " is gone: a later claim holds it");
+    }
+
+    /**
+     * The order, locked, and its task, if {@code workerId} holds a live (or paused) lease on it:
+     * 409 when its lease is gone (even if a later claim holds it), 403 when it never held it.
+     */
     private Uni<Held> leased(UUID workerId, UUID id) {
         return workOrders.findById(id, LockModeType.PESSIMISTIC_WRITE).chain(order -> {
             if (order == null) {
                 throw ProblemException.notFound("work order", id);
             }
             if (order.claimedBy != null && !workerId.equals(order.claimedBy)) {
-                throw ProblemException.forbidden("work order " + id + " is leased to another worker");
+                return assignments.count("workOrderId = ?1 and workerId = ?2", id, workerId).chain(held ->
+                        Uni.createFrom().<Held>failure(held > 0 ? staleHolder(id)
+                                : ProblemException.forbidden("work order " + id + " is leased to another worker")));
             }
             return tasks.findById(order.taskId).map(task -> {
                 if (!order.leaseHeld(Instant.now(), task)) {
