@@ -125,13 +125,9 @@ public class ConversationService {
         }
         return allowed.chain(ok -> !ok ? Uni.createFrom().item(new CursorPage<>(List.of(), null))
                 : Panache.withSession(() -> conversations.find(where.query(), Sort.descending("createdAt", "id"),
-                        where.params()).range(0, limit).list()).map(found -> {
-                            boolean more = found.size() > limit;
-                            List<Conversation> page = more ? found.subList(0, limit) : found;
-                            Conversation last = page.isEmpty() ? null : page.get(page.size() - 1);
-                            return new CursorPage<>(page.stream().map(ConversationDtos.ConversationResponse::from)
-                                    .toList(), more ? new Cursor(last.createdAt, last.id).encode() : null);
-                        }));
+                        where.params()).range(0, limit).list())
+                        .map(found -> CursorPage.of(found, limit, last -> new Cursor(last.createdAt, last.id).encode())
+                                .map(ConversationDtos.ConversationResponse::from)));
     }
 
     // ---- writes

@@ -1,6 +1,5 @@
 package io.agentyard.chat.document;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -111,11 +110,7 @@ public class ContextDocumentService {
         int before = versionCursor(cursor);
         return store.head(id).onItem().ifNull().failWith(() -> ProblemException.notFound("context document", id))
                 .chain(head -> store.versions(id, before, limit + 1))
-                .map(found -> {
-                    boolean more = found.size() > limit;
-                    List<ContextDocumentDtos.VersionSummary> page = more ? found.subList(0, limit) : found;
-                    return new CursorPage<>(page, more ? Integer.toString(page.get(page.size() - 1).version()) : null);
-                });
+                .map(found -> CursorPage.of(found, limit, last -> Integer.toString(last.version())));
     }
 
     public Uni<ContextDocumentDtos.VersionResponse> version(UUID id, int version) {
@@ -133,29 +128,19 @@ public class ContextDocumentService {
             if (RankCursor.isOne(cursor)) {
                 throw ProblemException.invalidField("cursor", "comes from a search: use it with the same q");
             }
-            return store.list(filter, Cursor.parse(cursor), limit + 1).map(found -> {
-                boolean more = found.size() > limit;
-                List<ContextDocumentDtos.DocumentSummary> page = more ? found.subList(0, limit) : found;
-                ContextDocumentDtos.DocumentSummary last = page.isEmpty() ? null : page.get(page.size() - 1);
-                return new CursorPage<>(page, more ? new Cursor(last.createdAt(), last.id()).encode() : null);
-            });
+            return store.list(filter, Cursor.parse(cursor), limit + 1).map(found -> CursorPage.of(found, limit,
+                    last -> new Cursor(last.createdAt(), last.id()).encode()));
         }
         RankCursor after = RankCursor.parse(cursor);
         Highlights highlights = Highlights.fresh();
         return store.search(new ContextDocumentStore.Search(query.strip(), highlights.startMarker(),
                         highlights.stopMarker()), filter, after, limit + 1)
-                .map(found -> {
-                    boolean more = found.size() > limit;
-                    List<ContextDocumentDtos.DocumentSummary> page = (more ? found.subList(0, limit) : found).stream()
-                            .map(hit -> new ContextDocumentDtos.DocumentSummary(hit.id(), hit.title(),
-                                    hit.documentType(), hit.repositoryUrl(), hit.tags(), hit.metadata(),
-                                    hit.createdBy(), hit.createdAt(), hit.updatedAt(), hit.version(),
-                                    hit.contentBytes(), hit.rank(), highlights.toHtml(hit.titleHighlight()),
-                                    highlights.toHtml(hit.snippet())))
-                            .toList();
-                    ContextDocumentDtos.DocumentSummary last = page.isEmpty() ? null : page.get(page.size() - 1);
-                    return new CursorPage<>(page, more ? new RankCursor(last.rank(), last.id()).encode() : null);
-                });
+                .map(found -> CursorPage.of(found, limit, last -> new RankCursor(last.rank(), last.id()).encode())
+                        .map(hit -> new ContextDocumentDtos.DocumentSummary(hit.id(), hit.title(),
+                                hit.documentType(), hit.repositoryUrl(), hit.tags(), hit.metadata(),
+                                hit.createdBy(), hit.createdAt(), hit.updatedAt(), hit.version(),
+                                hit.contentBytes(), hit.rank(), highlights.toHtml(hit.titleHighlight()),
+                                highlights.toHtml(hit.snippet()))));
     }
 
     private static int versionCursor(String cursor) {

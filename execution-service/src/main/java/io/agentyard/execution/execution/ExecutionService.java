@@ -106,13 +106,8 @@ public class ExecutionService {
         }
         return Panache.withSession(() -> executions.find(where.query(),
                         Sort.descending("createdAt", "id"), where.params()).range(0, limit).list())
-                .map(found -> {
-                    boolean more = found.size() > limit;
-                    List<Execution> page = more ? found.subList(0, limit) : found;
-                    Execution last = page.isEmpty() ? null : page.get(page.size() - 1);
-                    String next = more ? new Cursor(last.createdAt, last.id).encode() : null;
-                    return new CursorPage<>(page.stream().map(ExecutionDtos.ExecutionResponse::from).toList(), next);
-                });
+                .map(found -> CursorPage.of(found, limit, last -> new Cursor(last.createdAt, last.id).encode())
+                        .map(ExecutionDtos.ExecutionResponse::from));
     }
 
     // ---- the worker's writes
