@@ -104,10 +104,8 @@ public class MessageService {
                 .chain(conversation -> Panache.withSession(() -> messages.find(query.toString(), Sort.ascending("seq"),
                         params).range(0, limit).list()))
                 .chain(found -> {
-                    boolean more = found.size() > limit;
-                    List<ChatMessage> page = more ? found.subList(0, limit) : found;
-                    String next = more ? Long.toString(page.get(page.size() - 1).seq) : null;
-                    return withAttachments(page).map(items -> new CursorPage<>(items, next));
+                    CursorPage<ChatMessage> page = CursorPage.of(found, limit, last -> Long.toString(last.seq));
+                    return withAttachments(page.items()).map(items -> new CursorPage<>(items, page.nextCursor()));
                 });
     }
 
@@ -177,52 +175,64 @@ public class MessageService {
 
     // ---- writes
 
-    /** Posts a message as the caller (see {@link #senderOf}, {@link #mayPost}). */
-    public Uni<MessageDtos.MessageResponse> create(Caller caller, UUID conversationId, MessageDtos.NewMessage request) {
+    /**
+     * Refuses a message no conversation could take from this caller (see {@link #senderOf},
+     * {@link #mayPost}), before its conversation is looked up: 403, 400 or 413.
+     */
+    public void check(Caller caller, MessageDtos.NewMessage request) {
         SenderType sender = senderOf(caller);
         MessageType type = request.messageType() == null ? MessageType.text : request.messageType();
         boolean streaming = Boolean.TRUE.equals(request.streaming());
         String content = request.content() == null ? "" : request.content();
         if (!mayPost(sender, type)) {
-            return Uni.createFrom().failure(ProblemException.forbidden("a " + sender + " may not post " + type
-                    + " messages"));
+            throw ProblemException.forbidden("a " + sender + " may not post " + type + " messages");
         }
         if (!streaming && content.isBlank()) {
-            return Uni.createFrom().failure(ProblemException.invalidField("content", "must not be blank"));
+            throw ProblemException.invalidField("content", "must not be blank");
         }
         if (content.length() > config.maxChars()) {
-            return Uni.createFrom().failure(ProblemException.payloadTooLarge("content has " + content.length()
-                    + " characters; a message holds at most " + config.maxChars()));
+            throw ProblemException.payloadTooLarge("content has " + content.length()
+                    + " characters; a message holds at most " + config.maxChars());
         }
         if (type == MessageType.response && request.parentMessageId() == null) {
-            return Uni.createFrom().failure(ProblemException.invalidField("parentMessageId",
-                    "a response names the question it answers"));
+            throw ProblemException.invalidField("parentMessageId", "a response names the question it answers");
         }
         if (streaming && type == MessageType.question) {
-            return Uni.createFrom().failure(ProblemException.invalidField("streaming", "a question is posted whole"));
+            throw ProblemException.invalidField("streaming", "a question is posted whole");
         }
-        return conversations.writable(caller, conversationId).chain(conversation -> {
-            if (type == MessageType.question && conversation.taskId == null) {
-                return Uni.createFrom().<MessageDtos.MessageResponse>failure(ProblemException.unprocessable(
-                        "messageType", "questions are asked on a task's conversation"));
-            }
-            ChatMessage message = new ChatMessage();
-            message.id = UUID.randomUUID();
-            message.conversationId = conversationId;
-            message.senderType = sender;
-            message.senderId = caller.hasRole(Roles.SERVICE) && sender == SenderType.controller ? null : caller.id();
-            message.role = sender.role();
-            message.content = content;
-            message.messageType = type;
-            message.state = streaming ? MessageState.streaming : MessageState.complete;
-            message.metadata = request.metadata() == null ? Map.of() : request.metadata();
-            message.parentMessageId = request.parentMessageId();
-            return AfterCommit.transaction(() -> parentChecked(conversationId, message)
-                    .chain(() -> claimAnswer(message))
-                    .chain(() -> insert(message))
-                    .call(() -> announce(conversation, message, caller)))
-                    .chain(this::withAttachments);
-        });
+    }
+
+    /**
+     * Posts a message that passed {@link #check} as the caller in {@code conversation}, which the
+     * caller has been found to write in ({@link ConversationService#writable}).
+     */
+    public Uni<MessageDtos.MessageResponse> create(Caller caller, Conversation conversation,
+                                                   MessageDtos.NewMessage request) {
+        UUID conversationId = conversation.id;
+        SenderType sender = senderOf(caller);
+        MessageType type = request.messageType() == null ? MessageType.text : request.messageType();
+        boolean streaming = Boolean.TRUE.equals(request.streaming());
+        String content = request.content() == null ? "" : request.content();
+        if (type == MessageType.question && conversation.taskId == null) {
+            return Uni.createFrom().failure(ProblemException.unprocessable(
+                    "messageType", "questions are asked on a task's conversation"));
+        }
+        ChatMessage message = new ChatMessage();
+        message.id = UUID.randomUUID();
+        message.conversationId = conversationId;
+        message.senderType = sender;
+        message.senderId = caller.hasRole(Roles.SERVICE) && sender == SenderType.controller ? null : caller.id();
+        message.role = sender.role();
+        message.content = content;
+        message.messageType = type;
+        message.state = streaming ? MessageState.streaming : MessageState.complete;
+        message.metadata = request.metadata() == null ? Map.of() : request.metadata();
+        message.parentMessageId = request.parentMessageId();
+        return AfterCommit.transaction(() -> parentChecked(conversationId, message)
+                .chain(() -> claimAnswer(message))
+                .chain(() -> insert(message))
+                .call(() -> announce(conversation, message, caller)))
+                .chain(this::withAttachments);
     }
 
     /** Writes a message chat-service itself composes (an agent's reply, a system notice). */

@@ -151,16 +151,19 @@ public class AgentReplies {
     public Uni<Posted> post(Caller caller, String authorization, UUID conversationId, MessageDtos.NewMessage request) {
         boolean asks = (request.messageType() == null || request.messageType() == MessageType.text)
                 && !Boolean.TRUE.equals(request.streaming());
-        return conversations.readable(caller, conversationId).chain(conversation -> {
-            boolean answered = asks && conversation.agentId != null
-                    && MessageService.senderOf(caller) == SenderType.user;
-            Uni<AgentServiceClient.AgentProfile> agent = answered
-                    ? agents.readable(caller, authorization, conversation.agentId).invoke(AgentReplies::requireModel)
-                    : Uni.createFrom().nullItem();
-            return agent.chain(profile -> messages.create(caller, conversationId, request).chain(message ->
-                    profile == null ? Uni.createFrom().item(new Posted(message, null))
-                            : reply(conversation, profile, message).map(reply -> new Posted(message, reply))));
-        });
+        return Uni.createFrom().voidItem().invoke(() -> messages.check(caller, request))
+                .chain(() -> conversations.writable(caller, conversationId))
+                .chain(conversation -> {
+                    boolean answered = asks && conversation.agentId != null
+                            && MessageService.senderOf(caller) == SenderType.user;
+                    Uni<AgentServiceClient.AgentProfile> agent = answered
+                            ? agents.readable(caller, authorization, conversation.agentId)
+                                    .invoke(AgentReplies::requireModel)
+                            : Uni.createFrom().nullItem();
+                    return agent.chain(profile -> messages.create(caller, conversation, request).chain(message ->
+                            profile == null ? Uni.createFrom().item(new Posted(message, null))
+                                    : reply(conversation, profile, message).map(reply -> new Posted(message, reply))));
+                });
     }
 
     static void requireModel(AgentServiceClient.AgentProfile agent) {
