@@ -7,6 +7,7 @@
 // DIR/ownsql-batch.sql (claim 10, complete each): the cycles the Agentyard driver makes over HTTP.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bind, textBlock } from './servicesql.mjs';
 import { parseArgs, required } from './stats.mjs';
 
 const args = parseArgs();
@@ -15,20 +16,10 @@ const out = required(args, 'out');
 const N = Number(required(args, 'n'));
 const W = Number(required(args, 'w'));
 
-const source = readFileSync(join(root, 'task-service/src/main/java/io/agentyard/task/dispatch/WorkOrderService.java'), 'utf8');
-function statement(name) {
-  const match = source.match(new RegExp(`String ${name} = """([\\s\\S]*?)""";`));
-  if (!match) throw new Error(`FAILED: no text block ${name} in WorkOrderService.java`);
-  // one line: pgbench reads a statement per line (\gset must follow it)
-  return match[1].replace(/--[^\n]*\n/g, '\n').replace(/\s+/g, ' ').trim();
-}
+const statement = (name) => textBlock(root, 'WorkOrderService.java', name);
 
 // Each pgbench client is its own worker, as each Agentyard driver client is.
 const worker = `('00000000-0000-0000-0000-' || lpad(:client_id::text, 12, '0'))::uuid`;
-const bind = (sql, params) => sql.replace(/\$(\d+)/g, (all, n) => {
-  if (!(n in params)) throw new Error(`FAILED: no value for $${n}`);
-  return params[n];
-});
 
 const claim = (max) => bind(statement('CLAIM'), { 1: worker, 2: `'{feature}'::text[]`, 3: String(max), 4: 'null::text' })
   .replace(/select \* from claimed order by ([^;]*)$/, 'select array_agg(id order by $1)::text as ids from claimed');
@@ -52,9 +43,20 @@ writeFileSync(join(out, 'ownsql-setup.sql'), [
   ...files.map((f) => readFileSync(join(migrations, f), 'utf8')),
   `INSERT INTO task.workers (id, worker_type, max_concurrent_tasks, status)
      SELECT ('00000000-0000-0000-0000-' || lpad(g::text, 12, '0'))::uuid, 'feature', 10, 'idle' FROM generate_series(0, ${W - 1}) g;`,
-  `INSERT INTO task.tasks (id, title, task_type, permission_level, status, created_by)
-     SELECT gen_random_uuid(), 'bench ' || g, 'feature', 'autonomous', 'queued', gen_random_uuid() FROM generate_series(1, ${N}) g;`,
-  `INSERT INTO task.work_orders (id, task_id, queue_name, status, priority, payload)
-     SELECT gen_random_uuid(), id, 'feature', 'pending', 1, jsonb_build_object('taskId', id, 'title', title) FROM task.tasks;`,
+  // N queued tasks with a pending order each, as TaskService.create and Dispatcher.enqueue write them
+  // (the Agentyard driver's --seed writes the same rows)
+  `WITH t AS (
+     INSERT INTO task.tasks (id, title, task_type, permission_level, priority, status, context, metadata, created_by,
+                             created_at, updated_at)
+     SELECT gen_random_uuid(), 'bench ' || g, 'feature', 'autonomous', 'normal', 'queued', '{}', '{}',
+            '00000000-0000-0000-0000-00000000d0d0', clock_timestamp(), clock_timestamp() FROM generate_series(1, ${N}) g
+     RETURNING id, title, task_type, permission_level, priority, context, created_by, created_at)
+   INSERT INTO task.work_orders (id, task_id, queue_name, status, priority, payload, retry_count, max_retries,
+                                 timeout_seconds, enqueued_at, available_at)
+   SELECT gen_random_uuid(), t.id, t.task_type, 'pending', 1,
+          jsonb_build_object('taskId', t.id, 'title', t.title, 'taskType', t.task_type, 'permissionLevel', t.permission_level,
+                             'priority', t.priority, 'context', t.context, 'createdBy', t.created_by),
+          0, 3, 900, t.created_at, t.created_at
+   FROM t ORDER BY t.created_at;`,
   'VACUUM ANALYZE;', '',
 ].join('\n'));

@@ -4,10 +4,12 @@
 //   node pgboss.mjs --db postgres://postgres@127.0.0.1:5432/db --n 2000 --w 16 [--out file.json]
 import PgBoss from 'pg-boss';
 import { createRequire } from 'node:module';
-import { emit, log, main, now, parseArgs, required, summarize, withTimeout } from './stats.mjs';
+import { basename } from 'node:path';
+import { cpuMeter, emit, log, main, now, parseArgs, required, summarize, withTimeout } from './stats.mjs';
 
 const args = parseArgs();
 const DB = required(args, 'db');
+const DB_NAME = basename(new URL(DB).pathname);
 const N = Number(args.n ?? 2000);
 const W = Number(args.w ?? 16);
 const WARMUP = Number(args.warmup ?? 200);
@@ -33,6 +35,7 @@ async function drain(boss, queue, batch, total) {
   let emptyFetches = 0;
   let lastDone = 0;
   const latencies = [];
+  const meter = cpuMeter({ dbs: [DB_NAME] });
   const t0 = now();
   const worker = async () => {
     while (fetched < total) {
@@ -53,7 +56,8 @@ async function drain(boss, queue, batch, total) {
     }
   };
   await withTimeout(Promise.all(Array.from({ length: W }, worker)), TIMEOUT_MS, `pg-boss drain batch=${batch}`);
-  return summarize({ done: completed, wallMs: lastDone - t0, latencies, extra: { batch, empty_fetches: emptyFetches } });
+  const cpu = meter.stop(completed);
+  return summarize({ done: completed, wallMs: lastDone - t0, latencies, extra: { batch, empty_fetches: emptyFetches, cpu } });
 }
 
 main(async () => {
