@@ -218,18 +218,18 @@ parse_pgbench() {
     END { printf "%s %s %s %s\n", tps, processed, lat[1], lat[2] }' "$1"
 }
 
-pgbench_phase() {  # name db setup_file script rows_per_cycle queue_table
-  local name=$1 db=$2 setup=$3 script=$4 per=$5 table=$6
-  local per_client=$(( N / (W * per) )) jobs=$(( W < 2 ? W : 2 ))
-  if [[ $per_client -lt 1 ]]; then echo '{"skipped": "N < W x rows per cycle"}'; return; fi
+pgbench_phase() {  # name db setup_file script rows_per_cycle queue_table [clients=W]
+  local name=$1 db=$2 setup=$3 script=$4 per=$5 table=$6 clients=${7:-$W}
+  local per_client=$(( N / (clients * per) )) jobs=$(( clients < 2 ? clients : 2 ))
+  if [[ $per_client -lt 1 ]]; then echo '{"skipped": "N < clients x rows per cycle"}'; return; fi
   PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 -v n="$N" -d "$db" -f "$setup"
   psql -q -d postgres -c CHECKPOINT
-  log "pgbench $name: -c $W -j $jobs -t $per_client ($per row(s) per cycle)"
+  log "pgbench $name: -c $clients -j $jobs -t $per_client ($per row(s) per cycle)"
   rm -f "$WORK/cpu-$name.json" "$WORK/cpu-$name.json.ready"
   node "$NODE_DIR/cpumon.mjs" --dbs "$db" --comms pgbench --out "$WORK/cpu-$name.json" &
   local mon=$!
   for _ in $(seq 1 100); do [[ -e $WORK/cpu-$name.json.ready ]] && break; sleep 0.05; done
-  timeout "$TIMEOUT_S" pgbench -n -M prepared -r -c "$W" -j "$jobs" -t "$per_client" -f "$script" "$db" \
+  timeout "$TIMEOUT_S" pgbench -n -M prepared -r -c "$clients" -j "$jobs" -t "$per_client" -f "$script" "$db" \
     > "$WORK/pgbench-$name.txt" 2>&1 || { kill -TERM "$mon"; wait "$mon" || true; cat "$WORK/pgbench-$name.txt" >&2; return 1; }
   kill -TERM "$mon"; wait "$mon" || true
   local tps processed claim complete done
@@ -239,9 +239,9 @@ pgbench_phase() {  # name db setup_file script rows_per_cycle queue_table
   # Orders per second = rows completed / (cycles / cycles per second).
   jq -n --argjson tps "$tps" --argjson cycles "$processed" --argjson done "$done" --argjson per "$per" \
         --argjson claim "${claim:-null}" --argjson complete "${complete:-null}" --arg script "$(basename "$script")" \
-        --slurpfile cpu "$WORK/cpu-$name.json" '
+        --slurpfile cpu "$WORK/cpu-$name.json" --argjson clients "$clients" '
     ($cycles / $tps * 1000) as $wall | $cpu[0] as $c |
-    { script: $script, rows_per_cycle: $per, cycles: $cycles, cycles_per_s: $tps, done: $done,
+    { script: $script, clients: $clients, rows_per_cycle: $per, cycles: $cycles, cycles_per_s: $tps, done: $done,
       wall_ms: ($wall * 10 | round / 10), per_s: ($done / $wall * 1000 * 10 | round / 10),
       claim_avg_ms: $claim, complete_avg_ms: $complete, latency_ms: null,
       cpu: ($c + { postgres_cpu_ms_per_unit: (if $done > 0 then ($c.postgres_cpu_ms / $done * 1000 | round / 1000) else null end),
@@ -257,18 +257,24 @@ part_pgbench() {
 
 pgbench_n() {
   createdb "$DB_PGBENCH"
-  local single batch own_single own_batch
+  local single batch own_single own_batch own_co_single own_co_batch
   single=$(pgbench_phase single "$DB_PGBENCH" "$BENCH_DIR/pgbench/setup.sql" "$BENCH_DIR/pgbench/claim_single.sql" 1 q)
   batch=$(pgbench_phase batch "$DB_PGBENCH" "$BENCH_DIR/pgbench/setup.sql" "$BENCH_DIR/pgbench/claim_batch.sql" 10 q)
   node "$NODE_DIR/ownsql.mjs" --root "$ROOT" --out "$WORK" --n "$N" --w "$W"
   # its scripts have more statements than claim and complete: drop the per-statement averages
-  own_single=$(pgbench_phase own-single "$DB_PGBENCH" "$WORK/ownsql-setup.sql" "$WORK/ownsql-single.sql" 1 \
-    task.work_orders | jq '.claim_avg_ms = null | .complete_avg_ms = null')
-  own_batch=$(pgbench_phase own-batch "$DB_PGBENCH" "$WORK/ownsql-setup.sql" "$WORK/ownsql-batch.sql" 10 \
-    task.work_orders | jq '.claim_avg_ms = null | .complete_avg_ms = null')
+  own() { pgbench_phase "$@" | jq '.claim_avg_ms = null | .complete_avg_ms = null'; }
+  own_single=$(own own-single "$DB_PGBENCH" "$WORK/ownsql-setup.sql" "$WORK/ownsql-single.sql" 1 task.work_orders)
+  own_batch=$(own own-batch "$DB_PGBENCH" "$WORK/ownsql-setup.sql" "$WORK/ownsql-batch.sql" 10 task.work_orders)
+  # coalesced: 2 clients, each the claims and completions of a group of W workers
+  own_co_single=$(own own-coalesced-single "$DB_PGBENCH" "$WORK/ownsql-setup.sql" "$WORK/ownsql-coalesced-single.sql" \
+    "$W" task.work_orders 2)
+  own_co_batch=$(own own-coalesced-batch "$DB_PGBENCH" "$WORK/ownsql-setup.sql" "$WORK/ownsql-coalesced-batch.sql" \
+    "$(( 10 * W ))" task.work_orders 2)
   jq -n --argjson s "$single" --argjson b "$batch" --argjson os "$own_single" --argjson ob "$own_batch" \
+    --argjson ocs "$own_co_single" --argjson ocb "$own_co_batch" \
     --arg v "$(pgbench --version)" --argjson n "$N" --argjson w "$W" \
-    '{ name: "pgbench", version: $v, n: $n, w: $w, phases: { single: $s, batch: $b, own_single: $os, own_batch: $ob } }' \
+    '{ name: "pgbench", version: $v, n: $n, w: $w, phases: { single: $s, batch: $b, own_single: $os, own_batch: $ob,
+       own_coalesced_single: $ocs, own_coalesced_batch: $ocb } }' \
     > "$WORK/pgbench-$N.json"
   dropdb --force "$DB_PGBENCH"
 }

@@ -31,7 +31,6 @@ const DB_NAME = basename(new URL(DB).pathname);
 const QUEUE = 'feature';
 // defaults of task-service (application.properties): what Dispatcher.enqueue gives each order
 const MAX_RETRIES = Number(args['max-retries'] ?? 3);
-const LEASE_SECONDS = Number(args['lease-seconds'] ?? 900);
 
 const agent = new Agent({ connections: W + ENQUEUE_CONCURRENCY, keepAliveTimeout: 30_000, pipelining: 1 });
 const key = loadPrivateKey(required(args, 'key'));
@@ -174,7 +173,8 @@ async function drain(workers, max, total) {
 /**
  * Writes `count` queued tasks and their pending work orders with SQL, as TaskService.create and
  * Dispatcher.enqueue (payloadOf) write them for a request with a title, type feature, autonomous,
- * priority normal and nothing else; leaves out their outbox events. Returns the elapsed ms.
+ * priority normal and nothing else (no timeout: the order's timeout_seconds stays null, its attempt 0);
+ * leaves out their outbox events. Returns the elapsed ms.
  */
 async function seed(db, count, label) {
   const t0 = now();
@@ -190,14 +190,14 @@ async function seed(db, count, label) {
         FROM generate_series($3::int, $4::int) g
         RETURNING id, title, task_type, permission_level, priority, context, created_by, created_at)
       INSERT INTO task.work_orders (id, task_id, queue_name, status, priority, payload, retry_count, max_retries,
-                                    timeout_seconds, enqueued_at, available_at)
+                                    enqueued_at, available_at)
       SELECT gen_random_uuid(), t.id, t.task_type, 'pending', 1,
              jsonb_build_object('taskId', t.id, 'title', t.title, 'taskType', t.task_type,
                                 'permissionLevel', t.permission_level, 'priority', t.priority,
                                 'context', t.context, 'createdBy', t.created_by),
-             0, $5::int, $6::int, t.created_at, t.created_at
+             0, $5::int, t.created_at, t.created_at
       FROM t ORDER BY t.created_at`,
-      [`bench ${label} `, developerId, from, to, MAX_RETRIES, LEASE_SECONDS]);
+      [`bench ${label} `, developerId, from, to, MAX_RETRIES]);
   }
   tasksCreated += count;
   return now() - t0;
@@ -212,14 +212,15 @@ async function claimPlan(db, workers, max) {
   if (!ROOT) return null;
   const claim = claimForPlan(ROOT);
   const params = claim.params(workers.map((w) => w.id), QUEUE, max);
-  const out = { statement: `${claim.source} ${claim.name}` };
+  const out = { statement: `${claim.source} ${claim.name}`, workers: workers.length, max };
   for (const mode of ['custom', 'generic']) {
     await db.query('BEGIN');
     try {
       await db.query(`SET LOCAL plan_cache_mode = force_${mode}_plan`);
       await db.query(`PREPARE bench_claim (${claim.types.join(', ')}) AS ${claim.sql}`);
       const literal = (v, type) => (v == null ? `null::${type}`
-        : Array.isArray(v) ? `${db.escapeLiteral(`{${v.map((x) => `"${x}"`).join(',')}}`)}::${type}` : `${db.escapeLiteral(String(v))}::${type}`);
+        : Array.isArray(v) ? `${db.escapeLiteral(`{${v.map((x) => (x == null ? 'NULL' : `"${x}"`)).join(',')}}`)}::${type}`
+          : `${db.escapeLiteral(String(v))}::${type}`);
       const { rows } = await db.query(
         `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE bench_claim (${params.map((v, i) => literal(v, claim.types[i])).join(', ')})`);
       const plan = rows[0]['QUERY PLAN'][0];

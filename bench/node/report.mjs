@@ -110,8 +110,8 @@ function drainRows(n) {
 const OWN_PHASES = {
   own_single: 'claim 1 + complete it, one worker per statement',
   own_batch: 'claim 10 + complete each, one worker per statement',
-  own_coalesced_single: `claims of ${W} workers (1 each) in one statement, their ${W} completions in one`,
-  own_coalesced_batch: `claims of ${W} workers (10 each) in one statement, their completions ${W} at a time`,
+  own_coalesced_single: `coalesced: 2 clients, each the claims of ${W} workers (1 each) in one statement, their ${W} completions in one`,
+  own_coalesced_batch: `coalesced: 2 clients, each the claims of ${W} workers (10 each) in one statement, their completions ${W} at a time`,
 };
 
 // --- targets ---------------------------------------------------------------------------------------

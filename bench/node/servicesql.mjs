@@ -41,7 +41,15 @@ export function claimForPlan(root) {
       params: (workerIds, queue, max) => [workerIds[0], [queue], max, null],
     };
   }
-  throw new Error('FAILED: claimForPlan does not know WorkOrderQueue.java yet');
+  // WorkOrderQueue's CLAIM (LOCK_WORKERS runs before it in the same transaction): $1 workers, $2 wanted,
+  // $3 traces, $4 queues, $5 claiming statuses, $6 lease s, $7 default timeout s, $8/$9 task statuses,
+  // $10/$11 event types, $12 wanted in all. Planned as the busy service issues it: all W workers at once.
+  return {
+    source, name: 'CLAIM', sql: textBlock(root, source, 'CLAIM'),
+    types: ['uuid[]', 'int[]', 'text[]', 'text[]', 'text[]', 'int', 'int', 'text', 'text', 'text', 'text', 'int'],
+    params: (workerIds, queue, max) => [workerIds, workerIds.map(() => max), workerIds.map(() => null), [queue],
+      ['idle', 'busy'], 60, 3600, 'queued', 'in_progress', 'task.status_changed', 'work_order.claimed', workerIds.length * max],
+  };
 }
 
 /** Relations read by sequential scan, and indexes used, in an EXPLAIN (FORMAT JSON) plan. */
