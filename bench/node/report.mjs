@@ -204,7 +204,7 @@ const wakeRows = WAKE_SYSTEMS.map((s) => {
   return [wakeNames[s](r), `${fmt(r.achieved_rate_per_s, 1)}/s`, ms(r.latency_ms.p50), ms(r.latency_ms.p99), ms(r.latency_ms.max),
     `${ms(r.latency_from_create_sent_ms?.p50)} / ${ms(r.latency_from_create_sent_ms?.p99)}`,
     `${r.claimed}/${r.created ?? r.tasks}${r.claimed_before_create_answer ? `, ${r.claimed_before_create_answer} before the create's answer` : ''}`,
-    `${ms(r.create_ms.p50)} / ${ms(r.create_ms.p99)}`, `${cores(r.cpu)} (machine ${fmt(r.cpu?.machine_busy_pct, 0)}%)`,
+    `${ms(r.create_ms.p50)} / ${ms(r.create_ms.p99)}${r.creates_in_flight_peak > 1 ? ` (up to ${r.creates_in_flight_peak} in flight)` : ''}`, `${cores(r.cpu)} (machine ${fmt(r.cpu?.machine_busy_pct, 0)}%)`,
     `${cores(r.idle)} (machine ${fmt(r.idle?.machine_busy_pct, 0)}%)${r.idle?.empty_answers_per_s != null ? `; ${fmt(r.idle.empty_answers_per_s, 0)} empty answers/s` : ''}`,
     `${ms(r.driver_event_loop_delay_ms?.p99)} ms`];
 });
@@ -246,7 +246,8 @@ ${table(['N', 'Phase', 'Statement', 'Seq scans', 'Indexes used', 'ms'], planRows
 ` : ''}
 ## Wake-up latency
 
-${wake.claimers ?? '?'} idle claimers; tasks created one at a time on a schedule of ${wake.rate ?? '?'}/s, ${wake.warmup ?? '?'} untimed then
+${wake.claimers ?? '?'} idle claimers; tasks created one by one on a schedule of ${wake.rate ?? '?'}/s (each create sent at its time whether or not
+the previous one has answered, at most 8 in flight), ${wake.warmup ?? '?'} untimed then
 ${wake.tasks ?? '?'} timed; latency = the claim's answer (Agentyard) or the job handler's start (pg-boss, graphile-worker) − the create
 call's answer (POST /api/tasks; send(); addJob()). Each claimed order is completed at once. Idle: the ${wake.idle_s ?? '?'} s before the
 first task, all claimers waiting. A claim can answer before the create does (the service wakes claimers when the create's transaction

@@ -1,5 +1,6 @@
-// Wake-up latency: C idle claimers wait for work; a creator makes tasks one at a time at R per
-// second; for each task, the time from the create call's answer to the moment a claimer has it.
+// Wake-up latency: C idle claimers wait for work; a creator makes tasks one by one on a schedule of
+// R per second (each sent at its time, at most 8 in flight, so a slow create does not lower the
+// rate); for each task, the time from the create call's answer to the moment a claimer has it.
 //   agentyard: C workers (rows in task.workers, status idle, one token each), each looping
 //              POST /api/work-orders/claim {queues: [feature], max: 1, waitSeconds: 30} and completing
 //              what it gets at once; the creator POSTs /api/tasks (developer token). Latency = the
@@ -218,20 +219,31 @@ function latencyStats(values) {
 }
 
 /**
- * Creates `count` tasks one at a time on a schedule of RATE per second (late ones go at once); stops
- * early after the timeout (a system that answers creates slowly). Returns { ms, created }.
+ * Creates `count` tasks, each alone, on a schedule of RATE per second: each create is sent at its
+ * time whether or not the previous one has answered (at most MAX_IN_FLIGHT at once; a late one goes
+ * as soon as one answers), so a slow create does not lower the rate. Stops early after the timeout.
+ * Returns { ms, created }.
  */
+const MAX_IN_FLIGHT = Number(args['max-in-flight'] ?? 8);
+let peakInFlight = 0;
 async function paced(sys, from, count, timed) {
   const interval = 1000 / RATE;
   const t0 = now();
+  const inFlight = new Set();
+  let failure = null;
   let i = 0;
   for (; i < count && now() - t0 < TIMEOUT_MS; i++) {
-    const due = t0 + i * interval;
-    const wait = due - now();
+    const wait = t0 + i * interval - now();
     if (wait > 0) await sleep(wait);
-    await sys.create(from + i, timed);
-    if (sys.failure()) throw sys.failure();
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    if (failure || sys.failure()) throw failure ?? sys.failure();
+    const p = sys.create(from + i, timed).catch((err) => { failure = failure ?? err; })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    peakInFlight = Math.max(peakInFlight, inFlight.size);
   }
+  await Promise.all(inFlight);
+  if (failure) throw failure;
   if (i < count) log(`wakeup ${SYSTEM}: stopped creating after ${i} of ${count} tasks (${TIMEOUT_MS} ms)`);
   return { ms: now() - t0, created: i };
 }
@@ -273,6 +285,7 @@ main(async () => {
     Object.assign(result, {
       created: createdCount,
       achieved_rate_per_s: r2(createdCount / (createMs / 1000)),
+      creates_in_flight_peak: peakInFlight,
       claimed: done.length, not_claimed: all.length - done.length, duplicate_claims: duplicates,
       claimed_unknown: claimedUnknown + claimedEarly.size,
       latency_ms: latencyStats(fromAnswer),
