@@ -105,12 +105,19 @@ async function agentyard() {
   let stopping = false;
   let failure = null;
   let inFlight = 0;
+  let hungClaims = 0;
   const loop = async (w) => {
     while (!stopping) {
       inFlight++;
       let orders;
       try {
-        orders = await post(claimAgent, '/api/work-orders/claim', w.token, { queues: ['feature'], max: 1, waitSeconds: 30 });
+        // a claim waits up to 30 s; one unanswered 10 s past that is counted as hung and asked again
+        orders = await post(claimAgent, '/api/work-orders/claim', w.token, { queues: ['feature'], max: 1, waitSeconds: 30 }, 40_000);
+      } catch (err) {
+        if (stopping || !/HeadersTimeout|BodyTimeout/.test(err?.name ?? '')) throw err;
+        hungClaims++;
+        log(`a claim got no answer within 40 s (${hungClaims} so far): asking again`);
+        continue;
       } finally {
         inFlight--;
       }
@@ -136,6 +143,7 @@ async function agentyard() {
     },
     failure: () => failure,
     attemptSent: () => sendAttempt,
+    hungClaims: () => hungClaims,
     create: async (i, timed) => {
       const sent = now();
       const task = await post(createAgent, '/api/tasks', developer,
@@ -296,6 +304,7 @@ main(async () => {
       driver_event_loop_delay_ms: { p50: r2(lag.percentile(50) / 1e6), p99: r2(lag.percentile(99) / 1e6), max: r2(lag.max / 1e6) },
     });
     if (sys.attemptSent) result.attempt_sent = sys.attemptSent();
+    if (sys.hungClaims) result.hung_claims = sys.hungClaims();
     log(`wakeup ${SYSTEM}: p50 ${result.latency_ms.p50} ms p99 ${result.latency_ms.p99} ms max ${result.latency_ms.max} ms; ` +
         `${result.not_claimed} not claimed; cpu ${JSON.stringify(cpu)}`);
     if (result.not_claimed) throw new Error(`${result.not_claimed} of ${createdCount} tasks not claimed within 60 s of the last create`);
