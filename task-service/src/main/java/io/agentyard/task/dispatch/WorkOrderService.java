@@ -84,8 +84,8 @@ public class WorkOrderService {
                     if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
                         return Uni.createFrom().item(claimed);
                     }
-                    Duration nap = left.compareTo(config.claimPollInterval()) < 0 ? left : config.claimPollInterval();
-                    return waiters.await(queues, nap)
+                    // no polling of its own: an announcement or the replica's fallback poll wakes it
+                    return waiters.await(queues, left)
                             .chain(() -> claimUntil(workerId, queues, max, deadline, traceparent));
                 });
     }
