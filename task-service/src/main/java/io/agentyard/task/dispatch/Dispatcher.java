@@ -102,8 +102,26 @@ public class Dispatcher {
         if ((next == TaskStatus.blocked) != (reason != null)) {
             throw new IllegalArgumentException("a reason is given exactly when a task becomes blocked, not for " + next);
         }
+        task.status.requireCanBecome(next);
+        return moveTo(task, next, reason);
+    }
+
+    /**
+     * A dead-lettered task goes back on its queue with its redriven order: {@code failed -> queued},
+     * the one move out of a final status, allowed to a redrive only ({@link
+     * TaskStatus#requireCanBeRedriven}). Recorded as any change; the claimers waiting on {@code
+     * queue} are woken once {@link #transaction} commits, as after an enqueue.
+     */
+    public Uni<Void> redriven(Task task, String queue) {
+        task.status.requireCanBeRedriven();
+        task.completedAt = null;
+        queuedOnThisContext().add(queue);
+        return moveTo(task, TaskStatus.queued, null);
+    }
+
+    /** Applies and records a move that was checked. */
+    private Uni<Void> moveTo(Task task, TaskStatus next, Task.BlockedReason reason) {
         TaskStatus previous = task.status;
-        previous.requireCanBecome(next);
         boolean waitEnds = task.awaitsAnswer() && reason != Task.BlockedReason.question;
         Instant now = Instant.now();
         task.status = next;
