@@ -22,6 +22,8 @@ public final class TaskEvents {
     public static final String WORK_ORDER_FAILED = "work_order.failed";
     public static final String WORK_ORDER_EXPIRED = "work_order.expired";
     public static final String WORK_ORDER_DEAD_LETTERED = "work_order.dead_lettered";
+    /** The order's task was cancelled: it will not run (again); a running attempt's worker is told to stop. */
+    public static final String WORK_ORDER_CANCELLED = "work_order.cancelled";
 
     /** A person put a dead-lettered order back on its queue: pending, retries from zero, attempt kept. */
     public static final String WORK_ORDER_REDRIVEN = "work_order.redriven";

@@ -75,7 +75,7 @@ public class Dispatcher {
         order.payload = payloadOf(task);
         order.retryCount = 0;
         order.maxRetries = config.maxRetries();
-        order.timeoutSeconds = (int) config.defaultLease().toSeconds();
+        order.timeoutSeconds = task.timeoutSeconds;
         order.enqueuedAt = now;
         order.availableAt = now;
         queuedOnThisContext().add(order.queue);
@@ -192,7 +192,7 @@ public class Dispatcher {
         boolean claimed = TaskEvents.WORK_ORDER_CLAIMED.equals(type);
         boolean completed = TaskEvents.WORK_ORDER_COMPLETED.equals(type);
         return new TaskEvents.WorkOrderChanged(order.id, order.taskId, order.queue, order.status.name(),
-                order.attempt(), order.claimedBy, order.executionId, order.expiresAt, order.errorMessage,
+                order.attempt, order.claimedBy, order.executionId, order.expiresAt, order.errorMessage,
                 uuidIn(payload, "createdBy"), uuidIn(payload, "agentId"), uuidIn(payload, "workflowId"),
                 claimed ? mapIn(payload, "input") : null,
                 completed ? order.exitCode : null,
