@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.FlushMode;
 
 import io.agentyard.shared.events.TaskEvents;
 import io.agentyard.shared.page.Cursor;
@@ -21,6 +24,7 @@ import io.agentyard.task.dispatch.WorkOrder;
 import io.agentyard.task.dispatch.WorkerAssignmentRepository;
 import io.agentyard.task.task.Task;
 import io.agentyard.task.task.TaskRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Multi;
@@ -102,7 +106,7 @@ public class DeadLetterService {
     /** Acts on the dead orders a selection names; those it names that are not (the caller's, or dead) are skipped. */
     public Uni<DeadLetterDtos.ActionResult> act(Caller caller, Action action, DeadLetterDtos.Selection selection) {
         selection.requireOneKind();
-        return dispatcher.transaction(() -> selected(caller, selection).chain(selected ->
+        return transaction(() -> selected(caller, selection).chain(selected ->
                 apply(caller, action, selected.targets()).replaceWith(result(action, selected))));
     }
 
@@ -116,7 +120,7 @@ public class DeadLetterService {
     }
 
     private Uni<DeadLetterDtos.ActionResult> one(Caller caller, Action action, UUID id) {
-        return dispatcher.transaction(() -> deadLetters.lock(List.of(id)).chain(this::withTasks).chain(found -> {
+        return transaction(() -> deadLetters.lock(List.of(id)).chain(this::withTasks).chain(found -> {
             Target target = found.isEmpty() ? null : found.get(0);
             if (target == null || !caller.canWrite(target.task().createdBy)) {
                 throw notFound(id);
@@ -128,6 +132,16 @@ public class DeadLetterService {
             Selected selected = new Selected(found, List.of());
             return apply(caller, action, found).replaceWith(result(action, selected));
         }));
+    }
+
+    /**
+     * {@link Dispatcher#transaction} (claimers of the queues redriven to are woken after commit),
+     * flushed at commit only: by default each event insert would first check every entity the
+     * session holds (up to a bulk's orders and tasks) for changes, a cost that grows with the square.
+     */
+    private <T> Uni<T> transaction(Supplier<Uni<T>> work) {
+        return dispatcher.transaction(() -> Panache.getSession()
+                .invoke(session -> session.setFlushMode(FlushMode.COMMIT)).chain(() -> work.get()));
     }
 
     private Uni<Selected> selected(Caller caller, DeadLetterDtos.Selection selection) {
