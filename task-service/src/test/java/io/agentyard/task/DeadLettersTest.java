@@ -5,6 +5,7 @@ import static io.agentyard.task.TaskApi.as;
 import static io.agentyard.task.TaskApi.create;
 import static io.agentyard.task.TaskApi.status;
 import static io.agentyard.task.TaskApi.task;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasSize;
@@ -25,6 +26,7 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.agentyard.shared.testing.Eventually;
@@ -50,6 +52,17 @@ class DeadLettersTest {
     final String owner = TestTokens.developer(ownerId);
     /** Contained in every error this test's workers report: its dead orders, and no one else's. */
     final String tag = "boom-" + UUID.randomUUID();
+
+    /** The tasks this test filed. */
+    final List<String> filed = new ArrayList<>();
+
+    /** Other tests claim from the same queues and count what waits there: what this test redrove or left waiting is cancelled. */
+    @AfterEach
+    void cancelWhatIsLeft() {
+        for (String taskId : filed) {
+            as(owner).post("/api/tasks/" + taskId + "/cancel").then().statusCode(anyOf(is(200), is(409)));
+        }
+    }
 
     /** An order that died, as its worker saw it. */
     record Dead(String id, String taskId, UUID workerId, String executionId, int attempt) {
@@ -87,7 +100,7 @@ class DeadLettersTest {
     void anExpiredOrderOutOfRetriesIsDeadToo() {
         String queue = "bugfix";
         api.emptyQueue(queue);
-        String taskId = create(owner, task(queue, "autonomous"));
+        String taskId = file(task(queue, "autonomous"));
         String worker = api.worker(UUID.randomUUID(), queue, 1);
         String id = (String) api.claim(worker, List.of(queue), 1, 0).get(0).get("id");
         api.execute("update task.work_orders set max_retries = 0, expires_at = now() - interval '1 second'"
@@ -106,7 +119,7 @@ class DeadLettersTest {
         api.emptyQueue(queue);
         Map<String, Object> body = task(queue, "autonomous");
         body.put("repositoryUrl", "https://github.com/acme/app");
-        String taskId = create(owner, body);
+        String taskId = file(body);
         UUID firstWorkerId = UUID.randomUUID();
         UUID secondWorkerId = UUID.randomUUID();
         String firstWorker = api.worker(firstWorkerId, queue, 1);
@@ -169,6 +182,7 @@ class DeadLettersTest {
         // the worker of the dead attempt stays refused
         as(TestTokens.worker(dead.workerId())).body(Map.of("error", "late", "attempt", dead.attempt()))
                 .post("/api/work-orders/" + dead.id() + "/fail").then().statusCode(409);
+        complete(worker, again);
     }
 
     @Test
@@ -177,9 +191,9 @@ class DeadLettersTest {
         api.emptyQueue("feature");
         String worker = api.worker(UUID.randomUUID(), "feature", 1);
         long[] claimedAt = new long[1];
-        List<Object> claimed = Collections.synchronizedList(new ArrayList<>());
+        List<Map<String, Object>> claimed = Collections.synchronizedList(new ArrayList<>());
         Thread claimer = new Thread(() -> {
-            claimed.addAll(api.claim(worker, List.of("feature"), 1, 20).stream().map(o -> o.get("id")).toList());
+            claimed.addAll(api.claim(worker, List.of("feature"), 1, 20));
             claimedAt[0] = System.nanoTime();
         });
         claimer.start();
@@ -187,10 +201,11 @@ class DeadLettersTest {
         as(owner).post("/api/dead-letters/" + dead.id() + "/redrive").then().statusCode(200);
         long redrivenAt = System.nanoTime();
         claimer.join(20_000);
-        assertEquals(List.of(dead.id()), claimed);
+        assertEquals(List.of(dead.id()), claimed.stream().map(order -> order.get("id")).toList());
         long after = (claimedAt[0] - redrivenAt) / 1_000_000;
         // the test profile polls every 5 s: only a wake-up explains a claim this soon
         assertTrue(after < 2500, "claimed " + after + " ms after the redrive");
+        complete(worker, claimed.get(0));
     }
 
     @Test
@@ -281,7 +296,7 @@ class DeadLettersTest {
 
     @Test
     void anOrderThatIsNotDeadIsAConflictToRedriveOrPurgeAndNoDeadLetter() {
-        String taskId = create(owner, task("feature", "autonomous"));
+        String taskId = file(task("feature", "autonomous"));
         String id = api.orderOf(taskId);
         as(owner).post("/api/dead-letters/" + id + "/redrive").then().statusCode(409).contentType(PROBLEM);
         as(owner).delete("/api/dead-letters/" + id).then().statusCode(409).contentType(PROBLEM);
@@ -320,7 +335,7 @@ class DeadLettersTest {
     /** A task of the caller's on queue {@code type} whose only attempt failed, not retryable: dead at once. */
     private Dead dead(String type, String error) {
         api.emptyQueue(type);
-        String taskId = create(owner, task(type, "autonomous"));
+        String taskId = file(task(type, "autonomous"));
         UUID workerId = UUID.randomUUID();
         String worker = api.worker(workerId, type, 1);
         Map<String, Object> order = api.claim(worker, List.of(type), 1, 0).get(0);
@@ -329,6 +344,18 @@ class DeadLettersTest {
         assertEquals("failed", status(owner, taskId));
         return new Dead((String) order.get("id"), taskId, workerId, (String) order.get("executionId"),
                 (Integer) order.get("attempt"));
+    }
+
+    private String file(Map<String, Object> body) {
+        String taskId = create(owner, body);
+        filed.add(taskId);
+        return taskId;
+    }
+
+    /** A run of this test's, finished so it holds no worker slot. */
+    private static void complete(String worker, Map<String, Object> order) {
+        as(worker).body(Map.of("exitCode", 0, "attempt", order.get("attempt")))
+                .post("/api/work-orders/" + order.get("id") + "/complete").then().statusCode(200);
     }
 
     private static void fail(String worker, Map<String, Object> order, String error, boolean retryable) {
