@@ -205,14 +205,8 @@ public class DeadLetterService {
      */
     private Uni<Void> redrive(Target target, Instant now) {
         WorkOrder order = target.order();
-        order.status = WorkOrder.Status.pending;
         order.retryCount = 0;
-        order.availableAt = now;
-        order.claimedBy = null;
-        order.claimedAt = null;
-        order.expiresAt = null;
-        order.deadlineAt = null;
-        order.executionId = null;
+        order.requeue(now);
         order.completedAt = null;
         return dispatcher.recordOrder(TaskEvents.WORK_ORDER_REDRIVEN, order)
                 .chain(() -> dispatcher.redriven(target.task(), order.queue));

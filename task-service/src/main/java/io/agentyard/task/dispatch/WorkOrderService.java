@@ -346,13 +346,7 @@ public class WorkOrderService {
         return ended.chain(() -> tasks.findById(order.taskId)).call(this::endWait).chain(task -> {
             if (retryable && order.retryCount < order.maxRetries) {
                 order.retryCount += 1;
-                order.status = WorkOrder.Status.pending;
-                order.availableAt = now.plus(backoff(order.retryCount));
-                order.claimedBy = null;
-                order.claimedAt = null;
-                order.expiresAt = null;
-                order.deadlineAt = null;
-                order.executionId = null;
+                order.requeue(now.plus(backoff(order.retryCount)));
                 // available again after the backoff: waiting claimers find it on their next poll
                 return dispatcher.changeStatus(task, TaskStatus.queued);
             }
