@@ -111,7 +111,7 @@ class QuestionsTest {
 
             Eventually.await(Duration.ofSeconds(15), "the task back in progress",
                     () -> "in_progress".equals(taskStatus(taskId)));
-            taskService(worker).post("/api/work-orders/" + orderId + "/heartbeat").then().statusCode(200)
+            taskService(worker).body(Map.of("attempt", 1)).post("/api/work-orders/" + orderId + "/heartbeat").then().statusCode(200)
                     .body("answers.answer", hasItem("Java 17"))
                     .body("answers.questionId", hasItem(questionId));
             List<SseFollower.Event> seen = workerFollows.await(2);
@@ -119,7 +119,7 @@ class QuestionsTest {
             assertTrue(seen.get(1).data().contains("Java 17"), seen.get(1).data());
 
             // the run ends: the worker no longer holds the task, and its stream ends
-            taskService(worker).body(Map.of("exitCode", 0, "result", Map.of("summary", "done")))
+            taskService(worker).body(Map.of("attempt", 1, "exitCode", 0, "result", Map.of("summary", "done")))
                     .post("/api/work-orders/" + orderId + "/complete").then().statusCode(200);
             Eventually.await(Duration.ofSeconds(10), "the former holder's stream ended", workerFollows::ended);
             as(worker).get("/api/conversations/" + conversationId).then().statusCode(404);

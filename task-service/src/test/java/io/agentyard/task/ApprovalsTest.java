@@ -34,7 +34,7 @@ class ApprovalsTest {
     String runOnce(String worker, String queue, String taskId) {
         Map<String, Object> order = api.claim(worker, List.of(queue), 1, 0).get(0);
         assertEquals(taskId, order.get("taskId"));
-        as(worker).body(Map.of("exitCode", 0, "result", Map.of("pr", 7)))
+        as(worker).body(Map.of("attempt", 1, "exitCode", 0, "result", Map.of("pr", 7)))
                 .post("/api/work-orders/" + order.get("id") + "/complete").then().statusCode(200);
         return (String) order.get("id");
     }

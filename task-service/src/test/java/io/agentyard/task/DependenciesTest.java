@@ -64,10 +64,10 @@ class DependenciesTest {
 
         List<Map<String, Object>> claimed = api.claim(worker, List.of("refactor"), 5, 0);
         assertEquals(2, claimed.size(), "only the two blockers are on the queue");
-        as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + claimed.get(0).get("id") + "/complete")
+        as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + claimed.get(0).get("id") + "/complete")
                 .then().statusCode(200);
         assertEquals("pending", status(owner, blocked));
-        as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + claimed.get(1).get("id") + "/complete")
+        as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + claimed.get(1).get("id") + "/complete")
                 .then().statusCode(200);
         assertEquals("queued", status(owner, blocked));
         assertEquals(blocked, api.claim(worker, List.of("refactor"), 5, 0).get(0).get("taskId"));
@@ -86,7 +86,7 @@ class DependenciesTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Integer>> completions = claimed.stream().map(order -> pool.submit(() -> as(worker)
-                    .body(Map.of("exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
+                    .body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
                     .then().extract().statusCode())).toList();
             for (Future<Integer> completion : completions) {
                 assertEquals(200, completion.get(30, TimeUnit.SECONDS));

@@ -70,7 +70,7 @@ class DispatchEventsTest {
                 .body(Map.of("queues", List.of("docs"), "max", 1)).post("/api/work-orders/claim")
                 .then().statusCode(200).extract().jsonPath().getList("$", Map.class).get(0);
         String orderId = (String) order.get("id");
-        as(worker).header("traceparent", TRACEPARENT).body(Map.of("result", Map.of("ok", true), "exitCode", 0))
+        as(worker).header("traceparent", TRACEPARENT).body(Map.of("attempt", 1, "result", Map.of("ok", true), "exitCode", 0))
                 .post("/api/work-orders/" + orderId + "/complete").then().statusCode(200);
 
         AtomicReference<List<EventEnvelope>> traced = new AtomicReference<>(List.of());
@@ -135,7 +135,7 @@ class DispatchEventsTest {
         String taskId = create(owner, task("review", "supervised"));
         String worker = api.worker(UUID.randomUUID(), "review", 1);
         String orderId = (String) api.claim(worker, List.of("review"), 1, 0).get(0).get("id");
-        as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + orderId + "/complete").then().statusCode(200);
+        as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + orderId + "/complete").then().statusCode(200);
 
         assertEquals(1, api.count("select count(*) from task.outbox where subject_id = '" + taskId
                 + "' and event_type = 'task.status_changed' and envelope -> 'data' ->> 'status' = 'blocked'"));
@@ -167,6 +167,7 @@ class DispatchEventsTest {
         assertEquals(ownerId.toString(), payload.get("createdBy"));
         String stdout = "x".repeat(10_000) + "y".repeat(TaskEvents.OUTPUT_TAIL - 3) + "end";
         Map<String, Object> outcome = new HashMap<>();
+        outcome.put("attempt", 1);
         outcome.put("result", Map.of("passed", 41, "failed", 1));
         outcome.put("exitCode", 1);
         outcome.put("stdout", stdout);
@@ -215,7 +216,7 @@ class DispatchEventsTest {
         create(owner, body);
         String worker = api.worker(UUID.randomUUID(), "refactor", 1);
         String orderId = (String) api.claim(worker, List.of("refactor"), 1, 0).get(0).get("id");
-        as(worker).body(Map.of("error", "cannot build", "retryable", false))
+        as(worker).body(Map.of("attempt", 1, "error", "cannot build", "retryable", false))
                 .post("/api/work-orders/" + orderId + "/fail").then().statusCode(200);
 
         List<EventEnvelope> events = eventsAbout(orderId, 4);

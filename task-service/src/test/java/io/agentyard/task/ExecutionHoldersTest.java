@@ -69,7 +69,7 @@ class ExecutionHoldersTest {
                 .body("input.pages", is(List.of("login")))
                 .body("claimedAt", notNullValue());
 
-        as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
+        as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
                 .then().statusCode(200);
         as(TestTokens.admin()).get("/api/work-orders/executions/" + executionId).then().statusCode(200)
                 .body("status", is("completed")).body("attempt", is(1));
@@ -83,7 +83,7 @@ class ExecutionHoldersTest {
         String first = api.worker(firstId, "bugfix", 1);
         Map<String, Object> firstClaim = api.claim(first, List.of("bugfix"), 1, 0).get(0);
         String orderId = (String) firstClaim.get("id");
-        as(first).body(Map.of("error", "flaky network")).post("/api/work-orders/" + orderId + "/fail")
+        as(first).body(Map.of("attempt", 1, "error", "flaky network")).post("/api/work-orders/" + orderId + "/fail")
                 .then().statusCode(200).body("status", is("pending"));
         UUID secondId = UUID.randomUUID();
         String second = api.worker(secondId, "bugfix", 1);

@@ -156,7 +156,7 @@ class QuestionsTest {
         assertEquals(1, api.count("select count(*) from task.task_questions where id = '" + questionId
                 + "' and status = 'open' and conversation_id = '" + conversationId + "' and execution_id = '"
                 + run.executionId() + "' and asked_at is not null"));
-        as(run.worker()).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
+        as(run.worker()).body(Map.of("attempt", 1)).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
                 .body("id", is(run.orderId())).body("status", is("claimed")).body("expiresAt", notNullValue())
                 .body("awaitingAnswer", is(true)).body("answers", empty());
 
@@ -169,9 +169,9 @@ class QuestionsTest {
                 .body("status", is("in_progress")).body("blockedReason", nullValue());
         assertEquals(1, statusChanges(run.taskId(), "blocked", "in_progress"));
         assertEquals(1, api.count("select count(*) from task.work_orders where id = '" + run.orderId()
-                + "' and status = 'claimed' and expires_at > now() + interval '14 minutes'"), "a fresh lease");
+                + "' and status = 'claimed' and expires_at > now() + interval '50 seconds'"), "a fresh lease (one interval)");
         ChatEvents.QuestionAnswered data = answer.data(ChatEvents.QuestionAnswered.class);
-        as(run.worker()).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
+        as(run.worker()).body(Map.of("attempt", 1)).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
                 .body("awaitingAnswer", is(false)).body("answers", hasSize(1))
                 .body("answers[0].questionId", is(questionId.toString()))
                 .body("answers[0].messageId", is(answerId.toString()))
@@ -180,7 +180,7 @@ class QuestionsTest {
                 .body("answers[0].answeredBy", is(ownerId.toString()))
                 .body("answers[0].answeredAt", is(data.answeredAt().toString()));
 
-        as(run.worker()).body(Map.of("exitCode", 0)).post("/api/work-orders/" + run.orderId() + "/complete")
+        as(run.worker()).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + run.orderId() + "/complete")
                 .then().statusCode(200).body("status", is("completed"));
         assertEquals("completed", status(owner, run.taskId()));
     }
@@ -198,7 +198,7 @@ class QuestionsTest {
         assertEquals(1, api.count("select count(*) from task.worker_assignments where execution_id = '"
                 + run.executionId() + "' and status = 'active'"));
         assertEquals("blocked", status(owner, run.taskId()));
-        as(run.worker()).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
+        as(run.worker()).body(Map.of("attempt", 1)).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
                 .body("awaitingAnswer", is(true));
 
         // a lease that runs out while the task runs is still reaped
@@ -250,7 +250,7 @@ class QuestionsTest {
         apply(answered(run, questionId, answerId, "yes"));
         assertEquals(1, statusChanges(run.taskId(), "blocked", "in_progress"));
         assertEquals(1, questions(run.taskId(), "answered"));
-        as(run.worker()).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
+        as(run.worker()).body(Map.of("attempt", 1)).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
                 .body("answers", hasSize(1));
     }
 
@@ -265,12 +265,12 @@ class QuestionsTest {
 
         apply(answered(run, first, UUID.randomUUID(), "one"));
         assertEquals("blocked", status(owner, run.taskId()));
-        as(run.worker()).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
+        as(run.worker()).body(Map.of("attempt", 1)).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
                 .body("awaitingAnswer", is(true)).body("answers", hasSize(1))
                 .body("answers[0].questionId", is(first.toString()));
         apply(answered(run, second, UUID.randomUUID(), "two"));
         assertEquals("in_progress", status(owner, run.taskId()));
-        as(run.worker()).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
+        as(run.worker()).body(Map.of("attempt", 1)).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
                 .body("awaitingAnswer", is(false)).body("answers.answer", is(List.of("one", "two")));
     }
 
@@ -285,7 +285,7 @@ class QuestionsTest {
         assertEquals(0, statusChanges(run.taskId(), "in_progress", "blocked"));
         assertEquals(1, api.count("select count(*) from task.task_questions where id = '" + questionId
                 + "' and status = 'answered' and asked_at is not null"));
-        as(run.worker()).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
+        as(run.worker()).body(Map.of("attempt", 1)).post("/api/work-orders/" + run.orderId() + "/heartbeat").then().statusCode(200)
                 .body("awaitingAnswer", is(false)).body("answers[0].answer", is("main"));
 
         // an answer to an unknown question of a task nobody runs is dropped
@@ -303,7 +303,7 @@ class QuestionsTest {
         apply(asked(run, run.workerId(), questionId));
         leaseRanOut(run); // paused: the worker may still report
 
-        as(run.worker()).body(Map.of("exitCode", 0, "result", Map.of("pages", 3)))
+        as(run.worker()).body(Map.of("attempt", 1, "exitCode", 0, "result", Map.of("pages", 3)))
                 .post("/api/work-orders/" + run.orderId() + "/complete").then().statusCode(200)
                 .body("status", is("completed"));
 
@@ -326,7 +326,7 @@ class QuestionsTest {
         apply(asked(run, run.workerId(), UUID.randomUUID()));
         leaseRanOut(run);
 
-        as(run.worker()).body(Map.of("error", "gave up waiting")).post("/api/work-orders/" + run.orderId() + "/fail")
+        as(run.worker()).body(Map.of("attempt", 1, "error", "gave up waiting")).post("/api/work-orders/" + run.orderId() + "/fail")
                 .then().statusCode(200).body("status", is("pending"));
 
         as(owner).get("/api/tasks/" + run.taskId()).then().body("status", is("queued"))
@@ -375,7 +375,7 @@ class QuestionsTest {
         leaseRanOut(run);
         as(TestTokens.service()).get(holder).then().statusCode(200).body("executionId", is(run.executionId()));
 
-        as(run.worker()).body(Map.of("exitCode", 0)).post("/api/work-orders/" + run.orderId() + "/complete")
+        as(run.worker()).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + run.orderId() + "/complete")
                 .then().statusCode(200);
         as(TestTokens.service()).get(holder).then().statusCode(404).contentType(PROBLEM)
                 .body("detail", is("nobody holds task " + run.taskId() + " now"));

@@ -5,6 +5,7 @@ import static io.agentyard.task.TaskApi.as;
 import static io.agentyard.task.TaskApi.create;
 import static io.agentyard.task.TaskApi.status;
 import static io.agentyard.task.TaskApi.task;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +64,7 @@ class WorkOrdersTest {
         assertEquals(1, api.count("select count(*) from task.worker_assignments where execution_id = '"
                 + order.get("executionId") + "' and status = 'active'"));
 
-        as(worker).body(Map.of("result", Map.of("pr", 42), "exitCode", 0, "stdout", "done"))
+        as(worker).body(Map.of("attempt", 1, "result", Map.of("pr", 42), "exitCode", 0, "stdout", "done"))
                 .post("/api/work-orders/" + order.get("id") + "/complete").then().statusCode(200)
                 .body("status", is("completed")).body("result.pr", is(42));
         assertEquals("completed", status(owner, taskId));
@@ -75,14 +76,14 @@ class WorkOrdersTest {
         String worker = api.worker(UUID.randomUUID(), "review", 1);
         create(owner, task("review", "autonomous"));
         String id = (String) api.claim(worker, List.of("review"), 1, 0).get(0).get("id");
-        Map<String, Object> done = Map.of("result", Map.of("ok", true), "exitCode", 0);
+        Map<String, Object> done = Map.of("attempt", 1, "result", Map.of("ok", true), "exitCode", 0);
         as(worker).body(done).post("/api/work-orders/" + id + "/complete").then().statusCode(200);
         as(worker).body(done).post("/api/work-orders/" + id + "/complete").then().statusCode(200)
                 .body("status", is("completed"));
-        as(worker).body(Map.of("result", Map.of("ok", false), "exitCode", 1)).post("/api/work-orders/" + id + "/complete")
+        as(worker).body(Map.of("attempt", 1, "result", Map.of("ok", false), "exitCode", 1)).post("/api/work-orders/" + id + "/complete")
                 .then().statusCode(409).contentType(PROBLEM);
-        as(worker).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(409);
-        as(worker).body(Map.of("error", "late")).post("/api/work-orders/" + id + "/fail").then().statusCode(409);
+        as(worker).body(Map.of("attempt", 1)).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(409);
+        as(worker).body(Map.of("attempt", 1, "error", "late")).post("/api/work-orders/" + id + "/fail").then().statusCode(409);
     }
 
     @Test
@@ -91,12 +92,12 @@ class WorkOrdersTest {
         String other = api.worker(UUID.randomUUID(), "refactor", 1);
         create(owner, task("refactor", "autonomous"));
         String id = (String) api.claim(holder, List.of("refactor"), 1, 0).get(0).get("id");
-        as(other).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(403).contentType(PROBLEM);
-        as(other).body(Map.of("exitCode", 0)).post("/api/work-orders/" + id + "/complete").then().statusCode(403);
-        as(other).body(Map.of("error", "x")).post("/api/work-orders/" + id + "/fail").then().statusCode(403);
-        as(owner).body(Map.of("exitCode", 0)).post("/api/work-orders/" + id + "/complete").then().statusCode(403);
-        as(holder).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(200).body("expiresAt", notNullValue());
-        as(holder).post("/api/work-orders/" + UUID.randomUUID() + "/heartbeat").then().statusCode(404);
+        as(other).body(Map.of("attempt", 1)).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(403).contentType(PROBLEM);
+        as(other).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + id + "/complete").then().statusCode(403);
+        as(other).body(Map.of("attempt", 1, "error", "x")).post("/api/work-orders/" + id + "/fail").then().statusCode(403);
+        as(owner).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + id + "/complete").then().statusCode(403);
+        as(holder).body(Map.of("attempt", 1)).post("/api/work-orders/" + id + "/heartbeat").then().statusCode(200).body("expiresAt", notNullValue());
+        as(holder).body(Map.of("attempt", 1)).post("/api/work-orders/" + UUID.randomUUID() + "/heartbeat").then().statusCode(404);
     }
 
     @Test
@@ -144,7 +145,7 @@ class WorkOrdersTest {
             // another claim of this worker is in flight: it holds the worker's lock and has taken two orders
             inFlight.setAutoCommit(false);
             try (var statement = inFlight.createStatement()) {
-                statement.execute("select task.lock_free_slots('" + workerId + "')");
+                statement.execute("select id from task.workers where id = '" + workerId + "' for update");
                 statement.execute("update task.work_orders set status = 'claimed', claimed_by = '" + workerId
                         + "', expires_at = now() + interval '1 hour' where id in (select id from task.work_orders"
                         + " where queue_name = '" + queue + "' and status = 'pending' limit 2)");
@@ -213,7 +214,8 @@ class WorkOrdersTest {
                     return false;
                 }
                 assertEquals(expected, claimed.get(0).get("attempt"));
-                as(worker).body(Map.of("error", "tests failed")).post("/api/work-orders/" + claimed.get(0).get("id")
+                as(worker).body(Map.of("attempt", expected, "error", "tests failed"))
+                        .post("/api/work-orders/" + claimed.get(0).get("id")
                         + "/fail").then().statusCode(200);
                 return true;
             });
@@ -232,10 +234,17 @@ class WorkOrdersTest {
         String taskId = create(owner, task("docs", "autonomous"));
         Map<String, Object> order = api.claim(worker, List.of("docs"), 1, 0).get(0);
         as(owner).post("/api/tasks/" + taskId + "/cancel").then().statusCode(200).body("status", is("cancelled"));
-        as(worker).body(Map.of("exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
-                .then().statusCode(409).contentType(PROBLEM);
+        // the worker's heartbeat tells it to stop; its report is refused
+        as(worker).body(Map.of("attempt", 1)).post("/api/work-orders/" + order.get("id") + "/heartbeat").then()
+                .statusCode(200).body("cancelled", is(true)).body("status", is("cancelled"));
+        as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
+                .then().statusCode(409).contentType(PROBLEM).body("type", containsString("work-order-cancelled"));
+        as(worker).body(Map.of("attempt", 1, "error", "stopped")).post("/api/work-orders/" + order.get("id") + "/fail")
+                .then().statusCode(409).body("type", containsString("work-order-cancelled"));
+        assertEquals(1, api.count("select count(*) from task.outbox where event_type = 'work_order.cancelled'"
+                + " and subject_id = '" + order.get("id") + "'"));
         assertEquals(1, api.count("select count(*) from task.worker_assignments where execution_id = '"
-                + order.get("executionId") + "' and status = 'failed'"));
+                + order.get("executionId") + "' and status = 'cancelled'"));
     }
 
     @Test
@@ -244,7 +253,7 @@ class WorkOrdersTest {
         api.emptyQueue("review");
         String taskId = create(owner, task("review", "autonomous"));
         String id = (String) api.claim(worker, List.of("review"), 1, 0).get(0).get("id");
-        as(worker).body(Map.of("error", "repository not found", "retryable", false))
+        as(worker).body(Map.of("attempt", 1, "error", "repository not found", "retryable", false))
                 .post("/api/work-orders/" + id + "/fail").then().statusCode(200).body("status", is("failed"));
         assertEquals("failed", status(owner, taskId));
     }

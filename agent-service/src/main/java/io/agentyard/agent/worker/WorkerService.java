@@ -254,7 +254,8 @@ public class WorkerService {
 
     private Uni<Void> recordChanged(String type, Worker worker, List<WorkerCapability> caps) {
         return outbox.record(type, worker.id, new AgentEvents.WorkerChanged(worker.id, worker.name,
-                worker.workerType.name(), worker.maxConcurrentTasks, caps.stream().map(c -> c.name).toList()))
+                worker.workerType.name(), worker.maxConcurrentTasks, caps.stream().map(c -> c.name).toList(),
+                worker.timeoutSeconds))
                 .replaceWithVoid();
     }
 }

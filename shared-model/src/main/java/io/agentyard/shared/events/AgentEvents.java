@@ -36,9 +36,12 @@ public final class AgentEvents {
     public record WorkflowChanged(UUID workflowId, UUID ownerId, String name, int version, boolean active) {
     }
 
-    /** A worker's registration or update: what it serves and how much at once. */
+    /**
+     * A worker's registration or update: what it serves, how much at once, and how long one run may
+     * take when its task does not say ({@code timeoutSeconds}; absent from events before it was added).
+     */
     public record WorkerChanged(UUID workerId, String name, String workerType, int maxConcurrentTasks,
-                                List<String> capabilities) {
+                                List<String> capabilities, Integer timeoutSeconds) {
     }
 
     public record WorkerStatusChanged(UUID workerId, String previousStatus, String status, int currentLoad) {

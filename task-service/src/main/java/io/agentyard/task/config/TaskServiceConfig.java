@@ -3,13 +3,20 @@ package io.agentyard.task.config;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Settings of task-service ({@code agentyard.task.*}). */
 @ConfigMapping(prefix = "agentyard.task")
 public interface TaskServiceConfig {
 
-    /** How long a claim holds a work order without a heartbeat, unless the order says otherwise. */
-    Duration defaultLease();
+    /** How long one attempt may run when neither its task nor its worker says. */
+    Duration defaultTimeout();
+
+    /**
+     * How long a lease lasts without a heartbeat: a claim holds its order this long, and each
+     * heartbeat extends it by this much (never past the attempt's timeout).
+     */
+    Duration leaseInterval();
 
     /** Retries of a work order after its first attempt expires or fails. */
     int maxRetries();
@@ -28,4 +35,11 @@ public interface TaskServiceConfig {
      * waiting claims at once.
      */
     Duration claimPollInterval();
+
+    /**
+     * At most this many claims (or completions) share one transaction: those that arrive while the
+     * previous batch runs are merged into the next (group commit).
+     */
+    @WithDefault("64")
+    int maxCoalesced();
 }

@@ -73,7 +73,7 @@ public class Dispatcher {
         order.payload = payloadOf(task);
         order.retryCount = 0;
         order.maxRetries = config.maxRetries();
-        order.timeoutSeconds = (int) config.defaultLease().toSeconds();
+        order.timeoutSeconds = task.timeoutSeconds;
         order.enqueuedAt = now;
         order.availableAt = now;
         queuedOnThisContext().merge(order.queue, 1, Integer::sum);
@@ -100,8 +100,26 @@ public class Dispatcher {
         if ((next == TaskStatus.blocked) != (reason != null)) {
             throw new IllegalArgumentException("a reason is given exactly when a task becomes blocked, not for " + next);
         }
+        task.status.requireCanBecome(next);
+        return moveTo(task, next, reason);
+    }
+
+    /**
+     * A dead-lettered task goes back on its queue with its redriven order: {@code failed -> queued},
+     * the one move out of a final status, allowed to a redrive only ({@link
+     * TaskStatus#requireCanBeRedriven}). Recorded as any change; the claimers waiting on {@code
+     * queue} are woken once {@link #transaction} commits, as after an enqueue.
+     */
+    public Uni<Void> redriven(Task task, String queue) {
+        task.status.requireCanBeRedriven();
+        task.completedAt = null;
+        queuedOnThisContext().merge(queue, 1, Integer::sum);
+        return moveTo(task, TaskStatus.queued, null);
+    }
+
+    /** Applies and records a move that was checked. */
+    private Uni<Void> moveTo(Task task, TaskStatus next, Task.BlockedReason reason) {
         TaskStatus previous = task.status;
-        previous.requireCanBecome(next);
         boolean waitEnds = task.awaitsAnswer() && reason != Task.BlockedReason.question;
         Instant now = Instant.now();
         task.status = next;
@@ -172,7 +190,7 @@ public class Dispatcher {
         boolean claimed = TaskEvents.WORK_ORDER_CLAIMED.equals(type);
         boolean completed = TaskEvents.WORK_ORDER_COMPLETED.equals(type);
         return new TaskEvents.WorkOrderChanged(order.id, order.taskId, order.queue, order.status.name(),
-                order.attempt(), order.claimedBy, order.executionId, order.expiresAt, order.errorMessage,
+                order.attempt, order.claimedBy, order.executionId, order.expiresAt, order.errorMessage,
                 uuidIn(payload, "createdBy"), uuidIn(payload, "agentId"), uuidIn(payload, "workflowId"),
                 claimed ? mapIn(payload, "input") : null,
                 completed ? order.exitCode : null,

@@ -17,15 +17,24 @@ import org.hibernate.type.SqlTypes;
 import io.agentyard.task.task.Task;
 
 /**
- * One task's turn on a queue. A claim is a lease until {@code expiresAt}; an expired or failed
- * attempt goes back to {@code pending} (available again after a backoff) until {@code maxRetries}
- * is used up, then the order is {@code failed} for good (dead-lettered).
+ * One task's turn on a queue. A claim is a lease until {@code expiresAt}, renewed by heartbeats a
+ * lease interval at a time up to {@code deadlineAt}; an expired or failed attempt goes back to
+ * {@code pending} (available again after a backoff) until {@code maxRetries} is used up, then the
+ * order is {@code failed} or {@code expired} for good (dead-lettered). A cancelled task's order
+ * ends {@code cancelled}.
  */
 @Entity
 @Table(name = "work_orders")
 public class WorkOrder {
 
-    public enum Status { pending, claimed, completed, failed, expired }
+    public enum Status {
+        pending, claimed, completed, failed, expired, cancelled;
+
+        /** Dead: ended without success for good (out of retries, or not retryable). */
+        public boolean isDead() {
+            return this == failed || this == expired;
+        }
+    }
 
     @Id
     public UUID id;
@@ -67,8 +76,16 @@ public class WorkOrder {
     @Column(name = "max_retries")
     public int maxRetries;
 
+    /** How long an attempt may run, when the task says; else the worker's timeout, else the default. */
     @Column(name = "timeout_seconds")
-    public int timeoutSeconds;
+    public Integer timeoutSeconds;
+
+    /** The fencing token: how many times the order was claimed; each claim takes the next. */
+    public int attempt;
+
+    /** When the running attempt's time is up: heartbeats never extend its lease past this. */
+    @Column(name = "deadline_at")
+    public Instant deadlineAt;
 
     @Column(name = "enqueued_at")
     public Instant enqueuedAt;
@@ -91,9 +108,18 @@ public class WorkOrder {
     @Column(name = "execution_id")
     public UUID executionId;
 
-    /** 1 for the first attempt. */
-    public int attempt() {
-        return retryCount + 1;
+    /**
+     * Back on the queue, available at {@code at}, no longer held (a retry, or a redriven dead
+     * order). Its attempt stays: the fencing token never goes back.
+     */
+    public void requeue(Instant at) {
+        status = Status.pending;
+        availableAt = at;
+        claimedBy = null;
+        claimedAt = null;
+        expiresAt = null;
+        deadlineAt = null;
+        executionId = null;
     }
 
     /**

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -38,12 +39,18 @@ public final class WorkOrderDtos {
             @Min(0) @Max(MAX_WAIT_SECONDS) Integer waitSeconds) {
     }
 
-    public record Completion(Map<String, Object> result, Integer exitCode, String stdout, String stderr,
-                             Map<String, Object> metrics) {
+    /** A successful run's outcome; {@code attempt} is the claimed order's (its fencing token). */
+    public record Completion(@NotNull @Min(1) Integer attempt, Map<String, Object> result, Integer exitCode,
+                             String stdout, String stderr, Map<String, Object> metrics) {
     }
 
-    /** {@code retryable: false} fails the order for good at once. */
-    public record Failure(@NotBlank @Size(max = 10_000) String error, Boolean retryable) {
+    /** A failed run; {@code retryable: false} fails the order for good at once. */
+    public record Failure(@NotNull @Min(1) Integer attempt, @NotBlank @Size(max = 10_000) String error,
+                          Boolean retryable) {
+    }
+
+    /** A heartbeat names the attempt it keeps alive. */
+    public record HeartbeatRequest(@NotNull @Min(1) Integer attempt) {
     }
 
     /** A claimed order as its worker sees it. */
@@ -54,21 +61,23 @@ public final class WorkOrderDtos {
         static ClaimedOrder from(Row row) {
             return new ClaimedOrder(row.getUUID("id"), row.getUUID("task_id"), row.getString("queue_name"),
                     row.getShort("priority"), map(row, "payload"), row.getUUID("execution_id"),
-                    row.getInteger("retry_count") + 1, instant(row, "expires_at"));
+                    row.getInteger("attempt"), instant(row, "expires_at"));
         }
     }
 
     public record WorkOrderResponse(UUID id, UUID taskId, String queue, WorkOrder.Status status, int priority,
                                     Map<String, Object> payload, Map<String, Object> result, String error,
-                                    Integer exitCode, Map<String, Object> metrics, int retryCount, int maxRetries,
-                                    int timeoutSeconds, Instant enqueuedAt, Instant availableAt, Instant claimedAt,
-                                    Instant completedAt, Instant expiresAt, UUID claimedBy, UUID executionId) {
+                                    Integer exitCode, Map<String, Object> metrics, int attempt, int retryCount,
+                                    int maxRetries, Integer timeoutSeconds, Instant enqueuedAt, Instant availableAt,
+                                    Instant claimedAt, Instant completedAt, Instant expiresAt, Instant deadlineAt,
+                                    UUID claimedBy, UUID executionId) {
 
         static WorkOrderResponse from(WorkOrder order) {
             return new WorkOrderResponse(order.id, order.taskId, order.queue, order.status, order.priority,
-                    order.payload, order.result, order.errorMessage, order.exitCode, order.metrics, order.retryCount,
-                    order.maxRetries, order.timeoutSeconds, order.enqueuedAt, order.availableAt, order.claimedAt,
-                    order.completedAt, order.expiresAt, order.claimedBy, order.executionId);
+                    order.payload, order.result, order.errorMessage, order.exitCode, order.metrics, order.attempt,
+                    order.retryCount, order.maxRetries, order.timeoutSeconds, order.enqueuedAt, order.availableAt,
+                    order.claimedAt, order.completedAt, order.expiresAt, order.deadlineAt, order.claimedBy,
+                    order.executionId);
         }
 
         /** From a {@code task.work_orders} row read by the SQL hot path. */
@@ -76,20 +85,23 @@ public final class WorkOrderDtos {
             return new WorkOrderResponse(row.getUUID("id"), row.getUUID("task_id"), row.getString("queue_name"),
                     WorkOrder.Status.valueOf(row.getString("status")), row.getShort("priority"), map(row, "payload"),
                     map(row, "result"), row.getString("error_message"), row.getInteger("exit_code"),
-                    map(row, "metrics"), row.getInteger("retry_count"), row.getInteger("max_retries"),
-                    row.getInteger("timeout_seconds"), instant(row, "enqueued_at"), instant(row, "available_at"),
-                    instant(row, "claimed_at"), instant(row, "completed_at"), instant(row, "expires_at"),
-                    row.getUUID("claimed_by"), row.getUUID("execution_id"));
+                    map(row, "metrics"), row.getInteger("attempt"), row.getInteger("retry_count"),
+                    row.getInteger("max_retries"), row.getInteger("timeout_seconds"), instant(row, "enqueued_at"),
+                    instant(row, "available_at"), instant(row, "claimed_at"), instant(row, "completed_at"),
+                    instant(row, "expires_at"), instant(row, "deadline_at"), row.getUUID("claimed_by"),
+                    row.getUUID("execution_id"));
         }
     }
 
     /**
      * A heartbeat's answer: the order (its fields, as {@link WorkOrderResponse} has them), whether
-     * its task waits for an answer to a question the worker asked ({@code awaitingAnswer}; the lease
+     * its task was cancelled ({@code cancelled}: the worker stops the run; its later calls get 409),
+     * whether its task waits for an answer to a question the worker asked ({@code awaitingAnswer}; the lease
      * is paused meanwhile), and the answers people gave to the questions of this attempt, oldest
      * first. Every heartbeat of the attempt repeats them: a worker tells new ones by questionId.
      */
-    public record Heartbeat(@JsonUnwrapped WorkOrderResponse order, boolean awaitingAnswer, List<Answer> answers) {
+    public record Heartbeat(@JsonUnwrapped WorkOrderResponse order, boolean cancelled, boolean awaitingAnswer,
+                            List<Answer> answers) {
     }
 
     /** An answer to a worker's question: ids of the question's and the answer's chat messages. */

@@ -45,10 +45,12 @@ public class WorkOrderResource {
 
     @POST
     @Path("/{id}/heartbeat")
-    @Operation(summary = "Extend the lease (lease holder only); says whether the task awaits an answer to the"
-            + " worker's question and hands over the answers to this attempt's questions")
-    public Uni<WorkOrderDtos.Heartbeat> heartbeat(@PathParam("id") UUID id) {
-        return workOrders.heartbeat(Caller.from(jwt), id);
+    @Operation(summary = "Extend the lease of the attempt presented (its holder only); says whether the task was"
+            + " cancelled or awaits an answer to the worker's question, and hands over the answers to this attempt's"
+            + " questions")
+    public Uni<WorkOrderDtos.Heartbeat> heartbeat(@PathParam("id") UUID id,
+                                                  @Valid @NotNull WorkOrderDtos.HeartbeatRequest request) {
+        return workOrders.heartbeat(Caller.from(jwt), id, request.attempt());
     }
 
     @POST

@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,24 +26,27 @@ import io.agentyard.task.question.TaskQuestionRepository;
 import io.agentyard.task.task.Task;
 import io.agentyard.task.task.TaskRepository;
 import io.agentyard.task.task.TaskStatus;
+import io.agentyard.task.worker.WorkerStatus;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * The worker's side of dispatch: claim (a lease), heartbeat, complete, fail; and what happens when
- * a lease runs out. Only the lease holder may act on a claimed order; once the lease is gone, it
- * may not (409), except to repeat a completion it already made.
+ * a lease runs out. Each claim takes the order's next attempt number, its fencing token: heartbeat,
+ * complete and fail present it, and only the holder of the current attempt's live lease may act
+ * (a holder of an earlier attempt is told 409, even when it holds the current one too), except to
+ * repeat a completion it already made. Claims and completions are group-committed ({@link
+ * GroupCommit}); their SQL is in {@link WorkOrderQueue}.
  */
 @ApplicationScoped
 public class WorkOrderService {
 
     private static final Logger LOG = Logger.getLogger(WorkOrderService.class);
+    private static final String CANCELLED = "task cancelled";
 
     private final WorkOrderRepository workOrders;
     private final WorkerAssignmentRepository assignments;
@@ -50,10 +56,13 @@ public class WorkOrderService {
     private final TaskServiceConfig config;
     private final Pool pool;
     private final TaskQuestionRepository questions;
+    private final WorkOrderQueue queue;
+    private final GroupCommit<PendingClaim, WorkOrderQueue.ClaimResult> claims;
+    private final GroupCommit<WorkOrderQueue.Completion, Optional<Row>> completions;
 
     WorkOrderService(WorkOrderRepository workOrders, WorkerAssignmentRepository assignments, TaskRepository tasks,
                      Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool,
-                     TaskQuestionRepository questions) {
+                     TaskQuestionRepository questions, WorkOrderQueue queue) {
         this.questions = questions;
         this.workOrders = workOrders;
         this.assignments = assignments;
@@ -62,6 +71,17 @@ public class WorkOrderService {
         this.waiters = waiters;
         this.config = config;
         this.pool = pool;
+        this.queue = queue;
+        // a worker's two claims in one statement would both count its free slots before either took one
+        this.claims = new GroupCommit<>("claim", pool, config.maxCoalesced(), claim -> claim.request().workerId(),
+                this::claimBatch);
+        this.completions = new GroupCommit<>("completion", pool, config.maxCoalesced(), WorkOrderQueue.Completion::id,
+                (connection, batch) -> queue.complete(connection, batch)
+                        .map(done -> batch.stream().map(c -> Optional.ofNullable(done.get(c.id()))).toList()));
+    }
+
+    /** A claim waiting for its batch: from these queues. */
+    private record PendingClaim(List<String> queues, WorkOrderQueue.ClaimRequest request) {
     }
 
     /**
@@ -72,120 +92,104 @@ public class WorkOrderService {
         UUID workerId = workerOf(caller);
         int max = request.max() == null ? 1 : request.max();
         Instant deadline = Instant.now().plusSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds());
-        List<String> queues = request.queues().stream().distinct().toList();
-        return claimUntil(workerId, queues, max, deadline, TraceContext.current());
+        List<String> queues = request.queues().stream().distinct().sorted().toList();
+        return claimUntil(new PendingClaim(queues, new WorkOrderQueue.ClaimRequest(workerId, max,
+                TraceContext.current())), deadline);
     }
 
-    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(UUID workerId, List<String> queues, int max,
-                                                              Instant deadline, String traceparent) {
-        return claimNow(workerId, queues, max, traceparent)
+    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(PendingClaim claim, Instant deadline) {
+        return claims.submit(claim).map(result -> ordersOf(claim.request().workerId(), result))
                 .chain(claimed -> {
                     Duration left = Duration.between(Instant.now(), deadline);
                     if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
                         return Uni.createFrom().item(claimed);
                     }
                     // no polling of its own: an announcement or the replica's fallback poll wakes it
-                    return waiters.await(queues, left)
-                            .chain(() -> claimUntil(workerId, queues, max, deadline, traceparent));
+                    return waiters.await(claim.queues(), left).chain(() -> claimUntil(claim, deadline));
                 });
     }
 
-    /**
-     * The claim is the hot path, so it is one SQL statement: no transaction to open and commit
-     * around it, one round trip.
-     */
-    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimNow(UUID workerId, List<String> queues, int max,
-                                                          String traceparent) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(workerId, queues.toArray(String[]::new), max, traceparent))
-                .onFailure(WorkOrderService::unknownWorker).transform(failure ->
-                        ProblemException.forbidden("worker " + workerId + " is not registered (agent-service)"))
-                .map(claimed -> {
-                    List<WorkOrderDtos.ClaimedOrder> orders = new ArrayList<>(claimed.size());
-                    claimed.forEach(row -> orders.add(WorkOrderDtos.ClaimedOrder.from(row)));
-                    return orders;
-                });
-    }
-
-    /** lock_free_slots (V4) raises no_data_found for a worker task-service does not know. */
-    private static boolean unknownWorker(Throwable failure) {
-        return failure instanceof PgException pg && "P0002".equals(pg.getSqlState());
+    /** The orders a claim got, or why it got none: 403 for a worker task-service does not know, 409 for one that may not claim. */
+    private static List<WorkOrderDtos.ClaimedOrder> ordersOf(UUID workerId, WorkOrderQueue.ClaimResult result) {
+        if (result.workerStatus() == null) {
+            throw ProblemException.forbidden("worker " + workerId + " is not registered (agent-service)");
+        }
+        if (!WorkerStatus.mayClaim(result.workerStatus())) {
+            throw new ProblemException(409, "worker-not-ready", "Worker not ready", "worker " + workerId + " is "
+                    + result.workerStatus() + ": it heartbeats agent-service (POST /api/workers/" + workerId
+                    + "/heartbeat) before it claims");
+        }
+        return result.orders();
     }
 
     /**
-     * Leases up to $3 available orders of the queues $2 to worker $1, never more than its free
-     * slots (lock_free_slots, V4, locks the worker's row first: a worker's claims run one at a
-     * time), highest priority then oldest first, skipping rows other claimers hold (so no order is
-     * ever handed to two workers); creates their assignments, puts their tasks in progress and
-     * records, per order, task.status_changed then work_order.claimed (trace context $4).
+     * One batch of claims in one transaction: the claims on the same queues in one statement (their
+     * workers sorted, so concurrent batches lock workers in one order), each group after the other.
      */
-    private static final String CLAIM = """
-            with slots as (
-                select greatest(0, least($3, task.lock_free_slots($1))) as free
-            ), picked as (
-                -- per queue, so each scan walks work_orders_ready_idx in order instead of sorting the queue
-                select o.id from unnest($2::text[]) as q (name) cross join lateral (
-                    select id, priority, available_at, enqueued_at from task.work_orders
-                    where status = 'pending' and queue_name = q.name and available_at <= now()
-                    order by priority desc, available_at, enqueued_at
-                    limit (select free from slots)
-                    for update skip locked) o
-                order by o.priority desc, o.available_at, o.enqueued_at
-                limit (select free from slots)
-            ), claimed as (
-                update task.work_orders o
-                set status = 'claimed', claimed_by = $1, claimed_at = now(),
-                    expires_at = now() + o.timeout_seconds * interval '1 second', execution_id = gen_random_uuid()
-                -- any(array(...)) keeps this a primary-key lookup: joined FROM picked, the planner expected a
-                -- tenth of the pending orders and scanned the whole table on every claim (NOTES.md)
-                where o.id = any(array(select id from picked))
-                returning o.*
-            ), assigned as (
-                insert into task.worker_assignments (id, worker_id, work_order_id, execution_id, status, assigned_at,
-                                                     attempt)
-                select gen_random_uuid(), $1, id, execution_id, 'active', now(), retry_count + 1 from claimed
-            ), started as (
-                update task.tasks t
-                set status = 'in_progress', assigned_to = $1, started_at = coalesce(t.started_at, now()),
-                    updated_at = now()
-                where t.id = any(array(select task_id from claimed))
-            ), events as (
-                select c.priority, c.available_at, c.enqueued_at, 1 as step,
-                       task.event_envelope('task.status_changed', c.task_id,
-                           task.task_status_changed(c.task_id, 'queued', 'in_progress', $1::uuid), $4::text) as envelope
-                from claimed c
-                union all
-                select c.priority, c.available_at, c.enqueued_at, 2,
-                       task.event_envelope('work_order.claimed', c.id, task.work_order_changed(c), $4::text)
-                from claimed c
-            ), recorded as (
-                insert into task.outbox (id, event_type, subject_id, envelope)
-                select (envelope ->> 'id')::uuid, envelope ->> 'type', envelope ->> 'subjectId', envelope from events
-                order by priority desc, available_at, enqueued_at, step
-            )
-            select * from claimed order by priority desc, available_at, enqueued_at""";
+    private Uni<List<WorkOrderQueue.ClaimResult>> claimBatch(SqlConnection connection, List<PendingClaim> batch) {
+        Map<List<String>, List<Integer>> byQueues = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            byQueues.computeIfAbsent(batch.get(i).queues(), q -> new ArrayList<>()).add(i);
+        }
+        WorkOrderQueue.ClaimResult[] results = new WorkOrderQueue.ClaimResult[batch.size()];
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Map.Entry<List<String>, List<Integer>> group : byQueues.entrySet()) {
+            List<Integer> members = group.getValue().stream()
+                    .sorted(Comparator.comparing(i -> batch.get(i).request().workerId())).toList();
+            WorkOrderQueue.ClaimParams params = new WorkOrderQueue.ClaimParams(group.getKey(),
+                    members.stream().map(i -> batch.get(i).request()).toList(), config.leaseInterval(),
+                    config.defaultTimeout());
+            chain = chain.chain(() -> queue.lockWorkers(connection, params.requests().stream()
+                    .map(WorkOrderQueue.ClaimRequest::workerId).toList()))
+                    .chain(() -> queue.claim(connection, params).invoke(found -> {
+                for (int k = 0; k < members.size(); k++) {
+                    results[members.get(k)] = found.get(k);
+                }
+            })).replaceWithVoid();
+        }
+        return chain.map(done -> Arrays.asList(results));
+    }
 
     /**
-     * Extends the lease by the order's timeout; answers with the order, whether its task waits for
-     * an answer to a question the worker asked, and the answers its questions of this attempt got.
-     * Accepted while the task waits, however long (the lease is paused then).
+     * Extends the lease by a lease interval, never past the attempt's deadline; answers with the
+     * order, whether its task was cancelled (the worker stops; its later calls are refused), whether
+     * it waits for an answer to a question the worker asked, and the answers its questions of this
+     * attempt got. Accepted while the task waits, however long (the lease is paused then).
      */
-    public Uni<WorkOrderDtos.Heartbeat> heartbeat(Caller caller, UUID id) {
+    public Uni<WorkOrderDtos.Heartbeat> heartbeat(Caller caller, UUID id, int attempt) {
         UUID workerId = workerOf(caller);
-        return dispatcher.transaction(() -> leased(workerId, id).chain(held -> {
-            held.order().expiresAt = Instant.now().plusSeconds(held.order().timeoutSeconds);
-            return questions.answeredIn(held.order().executionId).map(answers -> new WorkOrderDtos.Heartbeat(
-                    WorkOrderDtos.WorkOrderResponse.from(held.order()), held.task().awaitsAnswer(),
+        return dispatcher.transaction(() -> heldAttempt(workerId, id, attempt).chain(held -> {
+            WorkOrder order = held.order();
+            if (order.status == WorkOrder.Status.cancelled) {
+                return Uni.createFrom().item(new WorkOrderDtos.Heartbeat(WorkOrderDtos.WorkOrderResponse.from(order),
+                        true, false, List.of()));
+            }
+            Instant now = Instant.now();
+            requireLive(held, now);
+            order.expiresAt = leaseFrom(now, order.deadlineAt);
+            return questions.answeredIn(order.executionId).map(answers -> new WorkOrderDtos.Heartbeat(
+                    WorkOrderDtos.WorkOrderResponse.from(order), false, held.task().awaitsAnswer(),
                     answers.stream().map(WorkOrderDtos.Answer::from).toList()));
         }));
+    }
+
+    /** A lease taken or renewed at {@code now}: one lease interval, but not past the attempt's deadline. */
+    private Instant leaseFrom(Instant now, Instant deadline) {
+        Instant lease = now.plus(config.leaseInterval());
+        return deadline != null && deadline.isBefore(lease) ? deadline : lease;
     }
 
     /**
      * The wait for a person ends (the question answered, or the run reports its outcome while it
      * waits): the task runs on ({@code blocked} to {@code in_progress}) with a fresh lease from now,
-     * so its worker has the whole lease to heartbeat. Needs a transaction, the order locked.
+     * and the attempt's deadline moves by the time it waited. Needs a transaction, the order locked.
      */
     public Uni<Void> resume(WorkOrder order, Task task) {
-        order.expiresAt = Instant.now().plusSeconds(order.timeoutSeconds);
+        Instant now = Instant.now();
+        if (order.deadlineAt != null && task.updatedAt != null) {
+            order.deadlineAt = order.deadlineAt.plus(Duration.between(task.updatedAt, now));
+        }
+        order.expiresAt = leaseFrom(now, order.deadlineAt);
         return dispatcher.changeStatus(task, TaskStatus.in_progress);
     }
 
@@ -194,41 +198,38 @@ public class WorkOrderService {
      * dispatched); a supervised one waits in {@code blocked} for review. Completing again with the
      * same result is a no-op success.
      * <p>
-     * The hot path is one SQL statement (see {@link #COMPLETE}); only when it changes nothing does a
-     * second query find out why (404, 403, 409, or a repeated completion). A run that completes
-     * while its task waits for an answer ends the wait first ({@link #resume}, committed on its
-     * own), then completes as any run: should the second step fail, the task is running again with
-     * a fresh lease and the worker's retried completion finishes it.
+     * The hot path is one group-committed statement ({@link WorkOrderQueue#COMPLETE}); only when it
+     * changes nothing does a second query find out why (404, 403, 409, or a repeated completion). A
+     * run that completes while its task waits for an answer ends the wait first ({@link #resume},
+     * committed on its own), then completes as any run: should the second step fail, the task is
+     * running again with a fresh lease and the worker's retried completion finishes it.
      */
     public Uni<WorkOrderDtos.WorkOrderResponse> complete(Caller caller, UUID id, WorkOrderDtos.Completion completion) {
         UUID workerId = workerOf(caller);
-        String result = jsonText(completion.result());
-        Tuple params = Tuple.tuple(Arrays.asList(id, workerId, result, completion.exitCode(),
-                clip(completion.stdout()), clip(completion.stderr()), jsonText(completion.metrics()),
-                TraceContext.current()));
-        Tuple whyNot = Tuple.of(id, result, completion.exitCode(), workerId);
-        return pool.preparedQuery(COMPLETE).execute(params).chain(rows -> {
-            if (rows.size() > 0) {
-                return completed(rows);
+        WorkOrderQueue.Completion done = new WorkOrderQueue.Completion(id, workerId, completion.attempt(),
+                jsonText(completion.result()), completion.exitCode(), clip(completion.stdout()),
+                clip(completion.stderr()), jsonText(completion.metrics()), TraceContext.current());
+        return completions.submit(done).chain(row -> {
+            if (row.isPresent()) {
+                return completed(row.get());
             }
-            return pool.preparedQuery(WHY_NOT_COMPLETED).execute(whyNot).chain(why -> {
-                if (!awaitsAnswerHeldBy(workerId, why)) {
-                    return Uni.createFrom().item(alreadyCompleted(workerId, id, why));
+            return queue.whyNotCompleted(pool, done).chain(why -> {
+                if (!awaitsAnswer(done, why)) {
+                    return Uni.createFrom().item(alreadyCompleted(done, why));
                 }
                 // the run finished while its question waits: the wait ends first, then it completes as any run
-                return dispatcher.transaction(() -> leased(workerId, id).chain(held -> held.task().awaitsAnswer()
-                                ? resume(held.order(), held.task()) : Uni.createFrom().voidItem()))
-                        .chain(() -> pool.preparedQuery(COMPLETE).execute(params))
-                        .chain(again -> again.size() > 0 ? completed(again)
-                                : pool.preparedQuery(WHY_NOT_COMPLETED).execute(whyNot)
-                                        .map(stillNot -> alreadyCompleted(workerId, id, stillNot)));
+                return dispatcher.transaction(() -> heldAttempt(workerId, id, done.attempt())
+                                .chain(held -> held.task().awaitsAnswer()
+                                        ? resume(held.order(), held.task()) : Uni.createFrom().voidItem()))
+                        .chain(() -> completions.submit(done))
+                        .chain(again -> again.isPresent() ? completed(again.get())
+                                : queue.whyNotCompleted(pool, done).map(stillNot -> alreadyCompleted(done, stillNot)));
             });
         });
     }
 
     /** COMPLETE changed the order (its row): dispatches the dependents when the task completed. */
-    private Uni<WorkOrderDtos.WorkOrderResponse> completed(RowSet<Row> rows) {
-        Row row = rows.iterator().next();
+    private Uni<WorkOrderDtos.WorkOrderResponse> completed(Row row) {
         WorkOrderDtos.WorkOrderResponse response = WorkOrderDtos.WorkOrderResponse.from(row);
         if (!row.getBoolean("dispatch_dependents")) {
             return Uni.createFrom().item(response);
@@ -240,105 +241,49 @@ public class WorkOrderService {
                 .onFailure().recoverWithNull().replaceWith(response);
     }
 
-    /**
-     * Completes order $1 if worker $2 holds a live lease on it and its task is running: stores the
-     * outcome ($3 result, $4 exit code, $5 stdout, $6 stderr, $7 metrics), ends the assignment,
-     * moves the task to completed (or blocked awaiting review, when supervised) and records work_order.completed,
-     * task.status_changed and task.completed (trace context $8). Says whether the task completed
-     * and blocks others, whose dispatch follows once this has committed.
-     */
-    private static final String COMPLETE = """
-            with done as (
-                update task.work_orders o
-                set status = 'completed', result = $3::text::jsonb, exit_code = $4, stdout = $5, stderr = $6,
-                    metrics = $7::text::jsonb, completed_at = now()
-                where o.id = $1 and o.claimed_by = $2 and o.status = 'claimed' and o.expires_at > now()
-                  and (select t.status from task.tasks t where t.id = o.task_id) = 'in_progress'
-                returning o.*
-            ), ended as (
-                update task.worker_assignments a set status = 'completed', completed_at = now()
-                where a.execution_id = any(array(select execution_id from done)) and a.status = 'active'
-            ), finished as (
-                update task.tasks t
-                set status = case t.permission_level when 'supervised' then 'blocked' else 'completed' end,
-                    blocked_reason = case t.permission_level when 'supervised' then 'review' end,
-                    completed_at = case t.permission_level when 'supervised' then null else now() end,
-                    updated_at = now()
-                where t.id = any(array(select task_id from done))
-                returning t.id, t.status, t.assigned_to
-            ), events as (
-                select 1 as step, task.event_envelope('work_order.completed', d.id, task.work_order_changed(d),
-                                                      $8::text) as envelope
-                from done d
-                union all
-                select 2, task.event_envelope('task.status_changed', f.id,
-                                              task.task_status_changed(f.id, 'in_progress', f.status, f.assigned_to), $8::text)
-                from finished f
-                union all
-                select 3, task.event_envelope('task.completed', f.id,
-                                              task.task_status_changed(f.id, 'in_progress', f.status, f.assigned_to), $8::text)
-                from finished f where f.status = 'completed'
-            ), recorded as (
-                insert into task.outbox (id, event_type, subject_id, envelope)
-                select (envelope ->> 'id')::uuid, envelope ->> 'type', envelope ->> 'subjectId', envelope from events
-                order by step
-            )
-            select d.*, (select f.status = 'completed' from finished f) and exists (
-                       select 1 from task.task_dependencies dep
-                       where dep.depends_on_task_id = d.task_id and dep.dependency_type = 'blocks') as dispatch_dependents
-            from done d""";
-
-    /**
-     * Order $1 as it is, whether it holds result $2 and exit code $3, its task's status and why it
-     * waits, and whether worker $4 held an earlier attempt of it.
-     */
-    private static final String WHY_NOT_COMPLETED = """
-            select o.*, o.expires_at > now() as lease_live,
-                   exists (select 1 from task.worker_assignments a where a.work_order_id = o.id and a.worker_id = $4)
-                       as held_before,
-                   o.result is not distinct from $2::text::jsonb and o.exit_code is not distinct from $3 as same_outcome,
-                   t.status as task_status, t.blocked_reason as task_blocked_reason
-            from task.work_orders o join task.tasks t on t.id = o.task_id where o.id = $1""";
-
-    /** COMPLETE changed nothing because the order's claim, held by {@code workerId}, waits for an answer. */
-    private static boolean awaitsAnswerHeldBy(UUID workerId, RowSet<Row> rows) {
-        if (rows.size() == 0) {
-            return false;
-        }
-        Row row = rows.iterator().next();
-        return WorkOrder.Status.claimed.name().equals(row.getString("status"))
-                && workerId.equals(row.getUUID("claimed_by"))
+    /** COMPLETE changed nothing because the worker's attempt waits for an answer to its question. */
+    private static boolean awaitsAnswer(WorkOrderQueue.Completion done, Row row) {
+        return row != null && WorkOrder.Status.claimed.name().equals(row.getString("status"))
+                && done.workerId().equals(row.getUUID("claimed_by")) && done.attempt() == row.getInteger("attempt")
                 && TaskStatus.blocked.name().equals(row.getString("task_status"))
                 && Task.BlockedReason.question.name().equals(row.getString("task_blocked_reason"));
     }
 
     /** COMPLETE changed nothing: a repeated completion answers as the first did; anything else is refused. */
-    private static WorkOrderDtos.WorkOrderResponse alreadyCompleted(UUID workerId, UUID id, RowSet<Row> rows) {
-        if (rows.size() == 0) {
-            throw ProblemException.notFound("work order", id);
+    private static WorkOrderDtos.WorkOrderResponse alreadyCompleted(WorkOrderQueue.Completion done, Row row) {
+        if (row == null) {
+            throw ProblemException.notFound("work order", done.id());
         }
-        Row row = rows.iterator().next();
-        UUID holder = row.getUUID("claimed_by");
+        if (!row.getBoolean("held_attempt")) {
+            throw notYours(done.id(), done.attempt());
+        }
         String status = row.getString("status");
-        if (holder != null && !workerId.equals(holder)) {
-            throw row.getBoolean("held_before") ? staleHolder(id)
-                    : ProblemException.forbidden("work order " + id + " is leased to another worker");
+        if (WorkOrder.Status.cancelled.name().equals(status)) {
+            throw cancelled(done.id());
+        }
+        if (row.getInteger("attempt") != done.attempt()) {
+            throw staleAttempt(done.id(), done.attempt(), row.getInteger("attempt"));
         }
         if (WorkOrder.Status.completed.name().equals(status) && row.getBoolean("same_outcome")) {
             return WorkOrderDtos.WorkOrderResponse.from(row); // a retried completion: already done
         }
         if (WorkOrder.Status.claimed.name().equals(status) && row.getBoolean("lease_live")) {
-            throw ProblemException.conflict("the task of work order " + id + " is no longer running");
+            throw ProblemException.conflict("the task of work order " + done.id() + " is no longer running");
         }
-        throw ProblemException.conflict("the lease on work order " + id + " is gone (order is " + status + ")");
+        throw ProblemException.conflict("the lease on work order " + done.id() + " is gone (order is " + status + ")");
     }
 
     /** Records a failed run: retried with backoff while retries last (unless not retryable), then failed for good. */
     public Uni<WorkOrderDtos.WorkOrderResponse> fail(Caller caller, UUID id, WorkOrderDtos.Failure failure) {
         UUID workerId = workerOf(caller);
-        return dispatcher.transaction(() -> leased(workerId, id).chain(held -> endAttempt(held.order(),
-                WorkerAssignment.Status.failed, failure.error(), !Boolean.FALSE.equals(failure.retryable()))
-                .replaceWith(held.order())).map(WorkOrderDtos.WorkOrderResponse::from));
+        return dispatcher.transaction(() -> heldAttempt(workerId, id, failure.attempt()).chain(held -> {
+            if (held.order().status == WorkOrder.Status.cancelled) {
+                throw cancelled(id);
+            }
+            requireLive(held, Instant.now());
+            return endAttempt(held.order(), WorkerAssignment.Status.failed, failure.error(),
+                    !Boolean.FALSE.equals(failure.retryable())).replaceWith(held.order());
+        }).map(WorkOrderDtos.WorkOrderResponse::from));
     }
 
     /**
@@ -364,6 +309,29 @@ public class WorkOrderService {
     }
 
     /**
+     * The task was cancelled: its waiting or running orders end {@code cancelled}, and a running
+     * attempt with them. The order keeps its worker and attempt, so that worker's next heartbeat
+     * says the order was cancelled and its other calls are refused (409). Needs a transaction.
+     */
+    public Uni<Void> withdrawOrdersOf(UUID taskId) {
+        Instant now = Instant.now();
+        return workOrders.openOf(taskId).chain(orders -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (WorkOrder order : orders) {
+                boolean running = order.status == WorkOrder.Status.claimed;
+                order.status = WorkOrder.Status.cancelled;
+                order.errorMessage = CANCELLED;
+                order.completedAt = now;
+                chain = chain.chain(() -> running ? assignments.end(order.executionId,
+                                WorkerAssignment.Status.cancelled, now, CANCELLED).replaceWithVoid()
+                                : Uni.createFrom().voidItem())
+                        .chain(() -> dispatcher.recordOrder(TaskEvents.WORK_ORDER_CANCELLED, order));
+            }
+            return chain;
+        });
+    }
+
+    /**
      * Ends a failed or expired attempt: back to the queue after an exponential backoff while
      * retries are left, else failed for good (dead-lettered) together with its task.
      */
@@ -372,18 +340,13 @@ public class WorkOrderService {
         boolean expired = how == WorkerAssignment.Status.timeout;
         UUID execution = order.executionId;
         order.errorMessage = error;
-        Uni<Void> ended = assignments.end(execution, how, now).replaceWithVoid()
+        Uni<Void> ended = assignments.end(execution, how, now, error).replaceWithVoid()
                 .chain(() -> dispatcher.recordOrder(expired ? TaskEvents.WORK_ORDER_EXPIRED
                         : TaskEvents.WORK_ORDER_FAILED, order));
         return ended.chain(() -> tasks.findById(order.taskId)).call(this::endWait).chain(task -> {
             if (retryable && order.retryCount < order.maxRetries) {
                 order.retryCount += 1;
-                order.status = WorkOrder.Status.pending;
-                order.availableAt = now.plus(backoff(order.retryCount));
-                order.claimedBy = null;
-                order.claimedAt = null;
-                order.expiresAt = null;
-                order.executionId = null;
+                order.requeue(now.plus(backoff(order.retryCount)));
                 // available again after the backoff: waiting claimers find it on their next poll
                 return dispatcher.changeStatus(task, TaskStatus.queued);
             }
@@ -412,22 +375,13 @@ public class WorkOrderService {
      * task-service never issued the id.
      */
     public Uni<WorkOrderDtos.ExecutionHolder> holderOf(UUID executionId) {
-        return pool.preparedQuery(HOLDER).execute(Tuple.of(executionId)).map(rows -> {
-            if (rows.size() == 0) {
+        return queue.holderOf(pool, executionId).map(row -> {
+            if (row == null) {
                 throw ProblemException.notFound("execution", executionId);
             }
-            return WorkOrderDtos.ExecutionHolder.from(rows.iterator().next());
+            return WorkOrderDtos.ExecutionHolder.from(row);
         });
     }
-
-    /** The assignment of execution $1 (execution_id is unique there) with its order and task. */
-    private static final String HOLDER = """
-            select a.execution_id, a.work_order_id, o.task_id, a.worker_id, a.attempt, a.status, a.assigned_at,
-                   t.created_by, t.agent_id, t.workflow_id, t.input
-            from task.worker_assignments a
-            join task.work_orders o on o.id = a.work_order_id
-            join task.tasks t on t.id = o.task_id
-            where a.execution_id = $1""";
 
     /**
      * Who holds task {@code taskId} now: its claimed order's running attempt, as {@link #holderOf}
@@ -435,30 +389,19 @@ public class WorkOrderService {
      * 404 when nobody does: the task is not running, or its lease ran out.
      */
     public Uni<WorkOrderDtos.ExecutionHolder> holderOfTask(UUID taskId) {
-        return pool.preparedQuery(TASK_HOLDER).execute(Tuple.of(taskId, TaskStatus.blocked.name(),
-                Task.BlockedReason.pausingLease().toArray(String[]::new))).map(rows -> {
-            if (rows.size() == 0) {
+        return queue.holderOfTask(pool, taskId).map(row -> {
+            if (row == null) {
                 throw new ProblemException(404, "not-found", "Not found", "nobody holds task " + taskId + " now");
             }
-            return WorkOrderDtos.ExecutionHolder.from(rows.iterator().next());
+            return WorkOrderDtos.ExecutionHolder.from(row);
         });
     }
 
-    /** Task $1's claimed order and active attempt, while its lease is live or paused (task $2 for a reason in $3). */
-    private static final String TASK_HOLDER = """
-            select a.execution_id, a.work_order_id, o.task_id, a.worker_id, a.attempt, a.status, a.assigned_at,
-                   t.created_by, t.agent_id, t.workflow_id, t.input
-            from task.work_orders o
-            join task.worker_assignments a on a.execution_id = o.execution_id and a.status = 'active'
-            join task.tasks t on t.id = o.task_id
-            where o.task_id = $1 and o.status = 'claimed'
-              and (o.expires_at > now() or t.status = $2 and t.blocked_reason = any($3))""";
-
-    @WithSession
     /**
      * A work order, for its task's owner, admins, services and the worker holding it; 404 for
      * anyone else (its payload is the task's: what one may not see does not exist).
      */
+    @WithSession
     public Uni<WorkOrderDtos.WorkOrderResponse> get(Caller caller, UUID id) {
         return workOrders.findById(id).chain(order -> {
             if (order == null || caller.hasRole(Roles.WORKER) && !caller.is(order.claimedBy)) {
@@ -476,37 +419,59 @@ public class WorkOrderService {
         });
     }
 
-    /** A claimed order, locked, and its task. */
+    /** An order, locked, at the attempt its worker presented, and its task. */
     private record Held(WorkOrder order, Task task) {
     }
 
-    /** A worker whose lease ended and the order was claimed again (by another, or by itself anew). */
-    private static ProblemException staleHolder(UUID id) {
-        return ProblemException.conflict("the lease on work order " + id + " is gone: a later claim holds it");
-    }
-
     /**
-     * The order, locked, and its task, if {@code workerId} holds a live (or paused) lease on it:
-     * 409 when its lease is gone (even if a later claim holds it), 403 when it never held it.
+     * The order, locked, and its task, if {@code workerId} holds attempt {@code attempt} of it (its
+     * lease may have run out, or the task been cancelled: the caller decides). 404 when the order
+     * does not exist, 409 when the worker held that attempt but a later claim holds the order (even
+     * its own), 403 when that attempt was never the worker's.
      */
-    private Uni<Held> leased(UUID workerId, UUID id) {
+    private Uni<Held> heldAttempt(UUID workerId, UUID id, int attempt) {
         return workOrders.findById(id, LockModeType.PESSIMISTIC_WRITE).chain(order -> {
             if (order == null) {
                 throw ProblemException.notFound("work order", id);
             }
-            if (order.claimedBy != null && !workerId.equals(order.claimedBy)) {
-                return assignments.count("workOrderId = ?1 and workerId = ?2", id, workerId).chain(held ->
-                        Uni.createFrom().<Held>failure(held > 0 ? staleHolder(id)
-                                : ProblemException.forbidden("work order " + id + " is leased to another worker")));
+            if (order.attempt == attempt && workerId.equals(order.claimedBy)) {
+                return tasks.findById(order.taskId).map(task -> new Held(order, task));
             }
-            return tasks.findById(order.taskId).map(task -> {
-                if (!order.leaseHeld(Instant.now(), task)) {
-                    throw ProblemException.conflict("the lease on work order " + id + " is gone (order is "
-                            + order.status + ")");
-                }
-                return new Held(order, task);
-            });
+            return assignments.count("workOrderId = ?1 and workerId = ?2 and attempt = ?3", id, workerId, attempt)
+                    .map(held -> {
+                        if (held == 0) {
+                            throw notYours(id, attempt);
+                        }
+                        if (order.attempt != attempt) {
+                            throw staleAttempt(id, attempt, order.attempt);
+                        }
+                        throw ProblemException.conflict("the lease on work order " + id + " is gone (order is "
+                                + order.status + ")");
+                    });
         });
+    }
+
+    /** 409 unless the held attempt's lease is live (or paused while its task waits for a person). */
+    private static void requireLive(Held held, Instant now) {
+        if (!held.order().leaseHeld(now, held.task())) {
+            throw ProblemException.conflict("the lease on work order " + held.order().id + " is gone (order is "
+                    + held.order().status + ")");
+        }
+    }
+
+    private static ProblemException notYours(UUID id, int attempt) {
+        return ProblemException.forbidden("attempt " + attempt + " of work order " + id + " is not this worker's");
+    }
+
+    /** A worker presenting an attempt whose lease ended; the order was claimed again since. */
+    private static ProblemException staleAttempt(UUID id, int attempt, int current) {
+        return ProblemException.conflict("the lease of attempt " + attempt + " on work order " + id
+                + " is gone: attempt " + current + " holds it now");
+    }
+
+    private static ProblemException cancelled(UUID id) {
+        return new ProblemException(409, "work-order-cancelled", "Work order cancelled",
+                "the task of work order " + id + " was cancelled: the worker stops");
     }
 
     private static UUID workerOf(Caller caller) {

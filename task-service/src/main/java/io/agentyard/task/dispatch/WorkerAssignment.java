@@ -15,7 +15,7 @@ import jakarta.persistence.Table;
 @Table(name = "worker_assignments")
 public class WorkerAssignment {
 
-    public enum Status { active, completed, failed, timeout }
+    public enum Status { active, completed, failed, timeout, cancelled }
 
     @Id
     public UUID id;
@@ -40,4 +40,7 @@ public class WorkerAssignment {
 
     @Column(name = "completed_at")
     public Instant completedAt;
+
+    /** Why this attempt failed, expired or was cancelled. */
+    public String error;
 }

@@ -11,9 +11,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WorkerAssignmentRepository implements PanacheRepositoryBase<WorkerAssignment, UUID> {
 
-    /** Ends the active assignment of an execution. */
-    public Uni<Integer> end(UUID executionId, WorkerAssignment.Status status, Instant at) {
-        return update("status = ?1, completedAt = ?2 where executionId = ?3 and status = ?4", status, at, executionId,
-                WorkerAssignment.Status.active);
+    /** Ends the active assignment of an execution, with why when it did not succeed. */
+    public Uni<Integer> end(UUID executionId, WorkerAssignment.Status status, Instant at, String error) {
+        return update("status = ?1, completedAt = ?2, error = ?3 where executionId = ?4 and status = ?5", status, at,
+                error, executionId, WorkerAssignment.Status.active);
     }
 }

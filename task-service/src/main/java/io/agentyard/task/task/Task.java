@@ -22,13 +22,28 @@ import org.hibernate.type.SqlTypes;
 public class Task {
 
     /** Also the name of the queue its work orders go to. */
+    /** A week: the longest an attempt may be given (tasks.timeout_seconds, V7). */
+    public static final int MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
     public enum Type { feature, bugfix, test, docs, refactor, review }
 
     /**
      * {@code autonomous} runs and completes by itself; {@code supervised} runs, then waits (blocked)
      * for a person's approval; {@code human_required} is not dispatched until a person approves.
      */
-    public enum Permission { autonomous, supervised, human_required }
+    public enum Permission {
+        autonomous, supervised, human_required;
+
+        /** Whether a completed run waits for a person's review before its task completes. */
+        public boolean awaitsReview() {
+            return this == supervised;
+        }
+
+        /** The levels whose runs await review, as the completion statement takes them. */
+        public static String[] awaitingReview() {
+            return Arrays.stream(values()).filter(Permission::awaitsReview).map(Enum::name).toArray(String[]::new);
+        }
+    }
 
     /** Ordered: a higher priority is claimed first. */
     public enum Priority { low, normal, high, critical }
@@ -124,6 +139,10 @@ public class Task {
     /** The run's input, a JSON object, if any; handed to the worker in the work order's payload. */
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> input;
+
+    /** How long one attempt may run (seconds); null: the worker's timeout, else task-service's default. */
+    @Column(name = "timeout_seconds")
+    public Integer timeoutSeconds;
 
     @Column(name = "approved_by")
     public UUID approvedBy;

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -43,7 +44,9 @@ public final class TaskDtos {
             @Size(max = 50) List<@Valid @NotNull DependsOn> dependsOn,
             UUID agentId,
             UUID workflowId,
-            @Size(max = 100) Map<String, Object> input) {
+            @Size(max = 100) Map<String, Object> input,
+            /* how long one attempt may run; else the worker's timeout, else task-service's default */
+            @Min(1) @Max(Task.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds) {
     }
 
     /** PATCH: fields left out stay. Status moves only through the action endpoints. */
@@ -82,7 +85,7 @@ public final class TaskDtos {
                                Task.BlockedReason blockedReason, String repositoryUrl, String branchName, Integer issueNumber, Integer prNumber,
                                Map<String, Object> context, Map<String, Object> metadata, UUID createdBy,
                                UUID assignedTo, UUID parentTaskId, UUID projectId, UUID agentId,
-                               UUID workflowId, Map<String, Object> input, UUID approvedBy,
+                               UUID workflowId, Map<String, Object> input, Integer timeoutSeconds, UUID approvedBy,
                                Instant approvedAt, String reviewComment, Instant createdAt, Instant updatedAt,
                                Instant startedAt, Instant completedAt) {
 
@@ -90,7 +93,7 @@ public final class TaskDtos {
             return new TaskResponse(task.id, task.title, task.description, task.taskType, task.permissionLevel,
                     task.priority, task.status, task.blockedReason, task.repositoryUrl, task.branchName, task.issueNumber, task.prNumber,
                     task.context, task.metadata, task.createdBy, task.assignedTo, task.parentTaskId, task.projectId,
-                    task.agentId, task.workflowId, task.input, task.approvedBy, task.approvedAt, task.reviewComment, task.createdAt, task.updatedAt,
+                    task.agentId, task.workflowId, task.input, task.timeoutSeconds, task.approvedBy, task.approvedAt, task.reviewComment, task.createdAt, task.updatedAt,
                     task.startedAt, task.completedAt);
         }
     }

@@ -19,8 +19,7 @@ import io.agentyard.shared.security.Caller;
 import io.agentyard.task.dispatch.Dispatcher;
 import io.agentyard.task.dispatch.WorkOrder;
 import io.agentyard.task.dispatch.WorkOrderRepository;
-import io.agentyard.task.dispatch.WorkerAssignment;
-import io.agentyard.task.dispatch.WorkerAssignmentRepository;
+import io.agentyard.task.dispatch.WorkOrderService;
 import io.agentyard.task.project.ProjectService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -39,18 +38,18 @@ public class TaskService {
     private final TaskRepository tasks;
     private final TaskDependencyRepository dependencies;
     private final WorkOrderRepository workOrders;
-    private final WorkerAssignmentRepository assignments;
+    private final WorkOrderService dispatch;
     private final ProjectService projects;
     private final Dispatcher dispatcher;
     private final Outbox outbox;
 
     TaskService(TaskRepository tasks, TaskDependencyRepository dependencies, WorkOrderRepository workOrders,
-                WorkerAssignmentRepository assignments, ProjectService projects, Dispatcher dispatcher,
+                WorkOrderService dispatch, ProjectService projects, Dispatcher dispatcher,
                 Outbox outbox) {
         this.tasks = tasks;
         this.dependencies = dependencies;
         this.workOrders = workOrders;
-        this.assignments = assignments;
+        this.dispatch = dispatch;
         this.projects = projects;
         this.dispatcher = dispatcher;
         this.outbox = outbox;
@@ -83,6 +82,7 @@ public class TaskService {
                     task.agentId = request.agentId();
                     task.workflowId = request.workflowId();
                     task.input = request.input() == null ? null : new HashMap<>(request.input());
+                    task.timeoutSeconds = request.timeoutSeconds();
                     task.createdAt = now;
                     task.updatedAt = now;
                     return tasks.persist(task);
@@ -283,21 +283,8 @@ public class TaskService {
     }
 
     private Uni<Void> cancelTree(Task task) {
-        Instant now = Instant.now();
-        return workOrders.openOf(task.id).chain(orders -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (WorkOrder order : orders) {
-                boolean running = order.status == WorkOrder.Status.claimed;
-                order.status = WorkOrder.Status.failed;
-                order.errorMessage = "task cancelled";
-                order.completedAt = now;
-                // a running attempt ends too; its worker's next call finds the lease gone (409)
-                chain = chain.chain(() -> running ? assignments.end(order.executionId, WorkerAssignment.Status.failed,
-                                now).replaceWithVoid() : Uni.createFrom().voidItem())
-                        .chain(() -> dispatcher.recordOrder(TaskEvents.WORK_ORDER_FAILED, order));
-            }
-            return chain;
-        }).chain(() -> dispatcher.changeStatus(task, TaskStatus.cancelled))
+        return dispatch.withdrawOrdersOf(task.id)
+                .chain(() -> dispatcher.changeStatus(task, TaskStatus.cancelled))
                 .chain(() -> tasks.openChildren(task.id))
                 .chain(children -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();

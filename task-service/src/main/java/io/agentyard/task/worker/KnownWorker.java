@@ -24,6 +24,10 @@ public class KnownWorker {
 
     public String status;
 
+    /** How long one attempt may run on this worker when its task does not say (agent-service's timeoutSeconds). */
+    @Column(name = "timeout_seconds")
+    public Integer timeoutSeconds;
+
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -62,6 +62,7 @@ public class WorkerEventsHandler implements EventHandler {
             KnownWorker worker = known != null ? known : new KnownWorker();
             worker.workerType = data.workerType();
             worker.maxConcurrentTasks = data.maxConcurrentTasks();
+            worker.timeoutSeconds = data.timeoutSeconds();
             worker.updatedAt = Instant.now();
             if (known != null) {
                 return Uni.createFrom().voidItem();

@@ -1,0 +1,125 @@
+package io.agentyard.task.dispatch;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Group commit: requests that arrive while a batch is in the database wait and go together as the
+ * next batch, in one transaction; each is answered only after that transaction commits. An idle
+ * queue runs a lone request at once (no added wait); a busy one turns N round trips and commits
+ * into one. Two requests with the same {@code key} never share a batch (a worker's claims must
+ * each see the other's result).
+ *
+ * @param <Q> a request
+ * @param <A> its answer
+ */
+final class GroupCommit<Q, A> {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+    /** PostgreSQL's deadlock_detected: two batches locked rows in opposite orders; one is rolled back. */
+    private static final String DEADLOCK = "40P01";
+
+    private record Waiting<Q, A>(Q request, UniEmitter<? super A> answer, Context context) {
+    }
+
+    private final String name;
+    private final Pool pool;
+    private final int maxBatch;
+    private final Function<Q, Object> key;
+    private final BiFunction<SqlConnection, List<Q>, Uni<List<A>>> run;
+    private final ArrayDeque<Waiting<Q, A>> queue = new ArrayDeque<>();
+    private boolean running;
+
+    /**
+     * @param run does a batch's work in the given transaction and answers each request, in order
+     */
+    GroupCommit(String name, Pool pool, int maxBatch, Function<Q, Object> key,
+                BiFunction<SqlConnection, List<Q>, Uni<List<A>>> run) {
+        this.name = name;
+        this.pool = pool;
+        this.maxBatch = maxBatch;
+        this.key = key;
+        this.run = run;
+    }
+
+    /** Answers {@code request} once the batch it went in has committed, on the caller's Vert.x context. */
+    Uni<A> submit(Q request) {
+        Context caller = Vertx.currentContext();
+        return Uni.createFrom().emitter(emitter -> {
+            boolean start;
+            synchronized (this) {
+                queue.add(new Waiting<>(request, emitter, caller));
+                start = !running;
+                running = true;
+            }
+            if (start) {
+                runNext();
+            }
+        });
+    }
+
+    private void runNext() {
+        List<Waiting<Q, A>> batch = nextBatch();
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Q> requests = batch.stream().map(Waiting::request).toList();
+        pool.withTransaction(connection -> run.apply(connection, requests))
+                .onFailure(GroupCommit::deadlocked).retry().atMost(2)
+                .subscribe().with(answers -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        A answer = answers.get(i);
+                        Waiting<Q, A> waiting = batch.get(i);
+                        on(waiting, () -> waiting.answer().complete(answer));
+                    }
+                    runNext();
+                }, failure -> {
+                    LOG.debugf("A %s batch of %d failed: %s", name, batch.size(), failure.getMessage());
+                    batch.forEach(waiting -> on(waiting, () -> waiting.answer().fail(failure)));
+                    runNext();
+                });
+    }
+
+    /** Up to maxBatch waiting requests, oldest first, one per key; none (and not running) when nothing waits. */
+    private synchronized List<Waiting<Q, A>> nextBatch() {
+        List<Waiting<Q, A>> batch = new ArrayList<>();
+        Set<Object> keys = new HashSet<>();
+        for (Iterator<Waiting<Q, A>> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+            Waiting<Q, A> waiting = it.next();
+            if (keys.add(key.apply(waiting.request()))) {
+                batch.add(waiting);
+                it.remove();
+            }
+        }
+        running = !batch.isEmpty();
+        return batch;
+    }
+
+    private static void on(Waiting<?, ?> waiting, Runnable action) {
+        if (waiting.context() == null) {
+            action.run();
+        } else {
+            waiting.context().runOnContext(ignored -> action.run());
+        }
+    }
+
+    private static boolean deadlocked(Throwable failure) {
+        return failure instanceof PgException pg && DEADLOCK.equals(pg.getSqlState());
+    }
+}
