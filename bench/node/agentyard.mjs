@@ -1,14 +1,20 @@
 // Agentyard driver: creates tasks (each dispatches a work order to queue "feature"), then W worker
 // clients drain them over HTTP: claim -> complete each returned order -> claim again.
 // Runs a single-claim phase (max 1) and a batch phase (max 10), each on fresh tasks.
+// With --seed, the N timed tasks are written with SQL instead (the warm-up still goes through the
+// API): a `queued` task and one `pending` work order each, in the shape TaskService.create and
+// Dispatcher.enqueue write them, without their outbox events. Before each drain the claim's plan
+// is taken (EXPLAIN ANALYZE of the service's own statement, rolled back) to show which scans it makes.
 //
 //   node agentyard.mjs --base http://127.0.0.1:PORT --db postgres://postgres@127.0.0.1:5432/DB \
-//        --key private.pem --n 2000 --w 16 [--warmup 200] [--out file.json]
+//        --key private.pem --n 2000 --w 16 [--warmup 200] [--seed] [--root REPO] [--out file.json]
 import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { loadPrivateKey, makeToken } from './jwt.mjs';
-import { cpuSnapshot, cpuUse, emit, log, main, now, parseArgs, required, runLimited, summarize, withTimeout } from './stats.mjs';
+import { claimForPlan, planScans } from './servicesql.mjs';
+import { cpuMeter, emit, log, main, now, parseArgs, required, runLimited, summarize, withTimeout } from './stats.mjs';
 
 const args = parseArgs();
 const BASE = required(args, 'base');
@@ -19,11 +25,22 @@ const WARMUP = Number(args.warmup ?? 200);
 const ENQUEUE_CONCURRENCY = Number(args['enqueue-concurrency'] ?? 8);
 const TIMEOUT_MS = Number(args['timeout-s'] ?? 300) * 1000;
 const SERVICE_PID = args['service-pid'] ? Number(args['service-pid']) : null; // for its CPU use
+const SEED = args.seed === 'true';
+const ROOT = args.root ?? null; // the repository, for the claim's plan
+const DB_NAME = basename(new URL(DB).pathname);
 const QUEUE = 'feature';
+// defaults of task-service (application.properties): what Dispatcher.enqueue gives each order
+const MAX_RETRIES = Number(args['max-retries'] ?? 3);
 
 const agent = new Agent({ connections: W + ENQUEUE_CONCURRENCY, keepAliveTimeout: 30_000, pipelining: 1 });
 const key = loadPrivateKey(required(args, 'key'));
-const developerToken = makeToken(key, { role: 'developer', upn: 'bench-developer' });
+const developerId = randomUUID(); // this run's tasks are told apart by their creator
+const developerToken = makeToken(key, { sub: developerId, role: 'developer', upn: 'bench-developer' });
+
+// Completions carry the claim's fencing token ("attempt"); a service from before that field refuses
+// unknown fields (400): then it is left out for the rest of the run, and the result says so.
+let sendAttempt = true;
+const unknownAttempt = (status, text) => status === 400 && text.includes("unknown field 'attempt'");
 
 /** POST JSON; returns { status, body, ms }. Throws unless the status is the expected one. */
 async function post(path, token, body, expected) {
@@ -38,6 +55,12 @@ async function post(path, token, body, expected) {
   });
   const text = await res.body.text();
   const ms = now() - t0;
+  if (body && 'attempt' in body && unknownAttempt(res.statusCode, text)) {
+    if (sendAttempt) log('the service refuses the field "attempt": completions go without it');
+    sendAttempt = false;
+    const { attempt, ...rest } = body;
+    return post(path, token, rest, expected);
+  }
   if (res.statusCode !== expected) {
     throw new Error(`POST ${path} ${JSON.stringify(body)} -> ${res.statusCode} (expected ${expected}): ${text.slice(0, 500)}`);
   }
@@ -82,7 +105,9 @@ async function awaitDispatch(db) {
   if (!rows[0].present) return null;
   const t0 = now();
   while (now() - t0 < 60_000) {
-    const r = await db.query('SELECT count(*)::int AS n FROM task.work_orders');
+    const r = await db.query(
+      'SELECT count(*)::int AS n FROM task.work_orders o JOIN task.tasks t ON t.id = o.task_id WHERE t.created_by = $1',
+      [developerId]);
     if (r.rows[0].n >= tasksCreated) return now() - t0;
     await new Promise((res) => setTimeout(res, 50));
   }
@@ -107,7 +132,7 @@ async function drain(workers, max, total) {
   let duplicates = 0;
   let retried = 0;
   let lastDone = 0;
-  const cpu0 = cpuSnapshot(SERVICE_PID);
+  const meter = cpuMeter({ servicePid: SERVICE_PID, dbs: [DB_NAME] });
   const t0 = now();
   const deadline = t0 + TIMEOUT_MS;
   const loop = async (worker) => {
@@ -126,14 +151,16 @@ async function drain(workers, max, total) {
         if (seen.has(order.id)) duplicates++;
         seen.add(order.id);
         if (order.attempt > 1) retried++;
-        await post(`/api/work-orders/${order.id}/complete`, worker.token, { result: { ok: true }, exitCode: 0 }, 200);
+        // the fencing token of the claim goes with every report on it
+        await post(`/api/work-orders/${order.id}/complete`, worker.token,
+          sendAttempt ? { result: { ok: true }, exitCode: 0, attempt: order.attempt } : { result: { ok: true }, exitCode: 0 }, 200);
         completed++;
         lastDone = now();
       }
     }
   };
   await Promise.all(workers.map(loop));
-  const cpu = cpuUse(cpu0, cpuSnapshot(SERVICE_PID), completed);
+  const cpu = meter.stop(completed);
   return summarize({
     done: completed,
     wallMs: lastDone - t0,
@@ -143,30 +170,101 @@ async function drain(workers, max, total) {
   });
 }
 
+/**
+ * Writes `count` queued tasks and their pending work orders with SQL, as TaskService.create and
+ * Dispatcher.enqueue (payloadOf) write them for a request with a title, type feature, autonomous,
+ * priority normal and nothing else (no timeout: the order's timeout_seconds stays null, its attempt 0);
+ * leaves out their outbox events. Returns the elapsed ms.
+ */
+async function seed(db, count, label) {
+  const t0 = now();
+  const CHUNK = 10_000;
+  for (let from = 1; from <= count; from += CHUNK) {
+    const to = Math.min(count, from + CHUNK - 1);
+    await db.query(`
+      WITH t AS (
+        INSERT INTO task.tasks (id, title, task_type, permission_level, priority, status, context, metadata,
+                                created_by, created_at, updated_at)
+        SELECT gen_random_uuid(), $1 || g, 'feature', 'autonomous', 'normal', 'queued', '{}', '{}',
+               $2::uuid, clock_timestamp(), clock_timestamp()
+        FROM generate_series($3::int, $4::int) g
+        RETURNING id, title, task_type, permission_level, priority, context, created_by, created_at)
+      INSERT INTO task.work_orders (id, task_id, queue_name, status, priority, payload, retry_count, max_retries,
+                                    enqueued_at, available_at)
+      SELECT gen_random_uuid(), t.id, t.task_type, 'pending', 1,
+             jsonb_build_object('taskId', t.id, 'title', t.title, 'taskType', t.task_type,
+                                'permissionLevel', t.permission_level, 'priority', t.priority,
+                                'context', t.context, 'createdBy', t.created_by),
+             0, $5::int, t.created_at, t.created_at
+      FROM t ORDER BY t.created_at`,
+      [`bench ${label} `, developerId, from, to, MAX_RETRIES]);
+  }
+  tasksCreated += count;
+  return now() - t0;
+}
+
+/**
+ * The claim's plan with the pending orders as they are (EXPLAIN ANALYZE, rolled back), both as
+ * the planner picks it for these values and as a generic plan (what a prepared statement
+ * executed many times may settle on). Seq scans of big tables here mean a claim slows as the queue grows.
+ */
+async function claimPlan(db, workers, max) {
+  if (!ROOT) return null;
+  const claim = claimForPlan(ROOT);
+  const params = claim.params(workers.map((w) => w.id), QUEUE, max);
+  const out = { statement: `${claim.source} ${claim.name}`, workers: workers.length, max };
+  for (const mode of ['custom', 'generic']) {
+    await db.query('BEGIN');
+    try {
+      await db.query(`SET LOCAL plan_cache_mode = force_${mode}_plan`);
+      await db.query(`PREPARE bench_claim (${claim.types.join(', ')}) AS ${claim.sql}`);
+      const literal = (v, type) => (v == null ? `null::${type}`
+        : Array.isArray(v) ? `${db.escapeLiteral(`{${v.map((x) => (x == null ? 'NULL' : `"${x}"`)).join(',')}}`)}::${type}`
+          : `${db.escapeLiteral(String(v))}::${type}`);
+      const { rows } = await db.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE bench_claim (${params.map((v, i) => literal(v, claim.types[i])).join(', ')})`);
+      const plan = rows[0]['QUERY PLAN'][0];
+      out[mode] = { ...planScans(plan), execution_ms: Number(plan['Execution Time'].toFixed(2)) };
+    } finally {
+      await db.query('ROLLBACK');
+      await db.query('DEALLOCATE ALL');
+    }
+  }
+  return out;
+}
+
 async function phase(db, workers, name, max) {
   if (WARMUP > 0) {
     await enqueue(WARMUP, `${name}-warmup`); // untimed: JIT, connection pools, caches
     await awaitDispatch(db);
     await drain(workers, max, WARMUP);
   }
-  const enqueueMs = await enqueue(N, name);
-  const dispatchWaitMs = await awaitDispatch(db);
-  log(`agentyard ${name}: created ${N} tasks in ${enqueueMs.toFixed(0)} ms (${(N / (enqueueMs / 1000)).toFixed(0)}/s); draining with ${W} workers, max ${max}`);
+  const enqueueMs = SEED ? await seed(db, N, name) : await enqueue(N, name);
+  const dispatchWaitMs = SEED ? null : await awaitDispatch(db);
+  log(`agentyard ${name}: ${SEED ? 'seeded' : 'created'} ${N} tasks in ${enqueueMs.toFixed(0)} ms (${(N / (enqueueMs / 1000)).toFixed(0)}/s); draining with ${W} workers, max ${max}`);
+  // what autovacuum does soon after such inserts; done here so that every N drains with current statistics
+  await db.query('ANALYZE task.tasks, task.work_orders, task.worker_assignments, task.outbox');
+  const plan = await claimPlan(db, workers, max).catch((err) => ({ error: err.message }));
+  if (plan) log(`agentyard ${name}: claim plan ${JSON.stringify(plan)}`);
+  await db.query('CHECKPOINT');
   const backlogBefore = await outboxBacklog(db);
   const r = await drain(workers, max, N);
+  r.enqueue_method = SEED ? 'sql' : 'api';
+  r.attempt_sent = sendAttempt;
+  r.claim_plan = plan;
   r.outbox_backlog = { drain_start: backlogBefore, drain_end: await outboxBacklog(db) };
   r.enqueue_ms = Number(enqueueMs.toFixed(1));
   r.enqueue_per_s = Number((N / (enqueueMs / 1000)).toFixed(1));
   r.dispatch_wait_ms = dispatchWaitMs == null ? null : Number(dispatchWaitMs.toFixed(1));
   log(`agentyard ${name}: ${r.per_s} orders/s, claim p50 ${r.latency_ms.p50} ms p99 ${r.latency_ms.p99} ms, ` +
-      `${r.empty_claims} empty claims, ${r.duplicate_claims} duplicates`);
+      `${r.empty_claims} empty claims, ${r.duplicate_claims} duplicates; cpu ${JSON.stringify(r.cpu)}`);
   return r;
 }
 
 main(async () => {
   const db = new pg.Client({ connectionString: DB });
   await db.connect();
-  const result = { name: 'Agentyard', n: N, w: W, warmup: WARMUP, phases: {} };
+  const result = { name: 'Agentyard', n: N, w: W, warmup: WARMUP, enqueue_method: SEED ? 'sql' : 'api', phases: {} };
   try {
     const workers = await registerWorkers(db);
     result.phases.single = await phase(db, workers, 'single', 1);

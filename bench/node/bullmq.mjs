@@ -4,7 +4,7 @@
 //   node bullmq.mjs --redis redis://127.0.0.1:6379 --prefix bench:RUN:bull --n 2000 --w 16 [--out file.json]
 import { Queue, Worker } from 'bullmq';
 import { createRequire } from 'node:module';
-import { emit, log, main, now, parseArgs, required, summarize, withTimeout } from './stats.mjs';
+import { cpuMeter, emit, log, main, now, parseArgs, required, summarize, withTimeout } from './stats.mjs';
 
 const args = parseArgs();
 const PREFIX = required(args, 'prefix');
@@ -12,6 +12,7 @@ const redisUrl = new URL(args.redis ?? 'redis://127.0.0.1:6379');
 const N = Number(args.n ?? 2000);
 const W = Number(args.w ?? 16);
 const WARMUP = Number(args.warmup ?? 200);
+const COMMS = (args.comms ?? 'redis-server').split(',').filter(Boolean); // Redis's CPU (shared with anyone else using it)
 const TIMEOUT_MS = Number(args['timeout-s'] ?? 300) * 1000;
 const VERSION = createRequire(import.meta.url)('bullmq/package.json').version;
 const connection = { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), maxRetriesPerRequest: null };
@@ -48,15 +49,18 @@ async function drain(queueName, count) {
   });
   worker.on('error', (err) => log('bullmq worker error:', err.message));
   await worker.waitUntilReady();
+  const meter = cpuMeter({ comms: COMMS });
   t0 = now();
   worker.run().catch((err) => log('bullmq worker.run:', err.message));
+  let cpu;
   try {
     await withTimeout(done, TIMEOUT_MS, 'BullMQ drain');
+    cpu = meter.stop(completed);
   } finally {
     await worker.close(true);
   }
   if (failed) throw new Error(`${failed} BullMQ jobs failed`);
-  return summarize({ done: completed, wallMs: lastDone - t0 });
+  return summarize({ done: completed, wallMs: lastDone - t0, extra: { cpu } });
 }
 
 main(async () => {

@@ -4,10 +4,12 @@
 //   node pgboss.mjs --db postgres://postgres@127.0.0.1:5432/db --n 2000 --w 16 [--out file.json]
 import PgBoss from 'pg-boss';
 import { createRequire } from 'node:module';
-import { emit, log, main, now, parseArgs, required, summarize, withTimeout } from './stats.mjs';
+import { basename } from 'node:path';
+import { cpuMeter, emit, log, main, now, parseArgs, required, summarize, withTimeout } from './stats.mjs';
 
 const args = parseArgs();
 const DB = required(args, 'db');
+const DB_NAME = basename(new URL(DB).pathname);
 const N = Number(args.n ?? 2000);
 const W = Number(args.w ?? 16);
 const WARMUP = Number(args.warmup ?? 200);
@@ -26,16 +28,21 @@ async function enqueue(boss, queue, count) {
   return now() - t0;
 }
 
-/** W loops: fetch up to `batch` jobs, complete them (one call), until `total` jobs are done. */
+/**
+ * W loops: fetch up to `batch` jobs, complete them (one call), until `total` jobs are done or the
+ * timeout has passed: then the loops stop and the result covers the jobs done so far (timed_out).
+ */
 async function drain(boss, queue, batch, total) {
   let fetched = 0;
   let completed = 0;
   let emptyFetches = 0;
   let lastDone = 0;
   const latencies = [];
+  const meter = cpuMeter({ dbs: [DB_NAME] });
   const t0 = now();
+  const deadline = t0 + TIMEOUT_MS;
   const worker = async () => {
-    while (fetched < total) {
+    while (fetched < total && now() < deadline) {
       const f0 = now();
       const jobs = await boss.fetch(queue, { batchSize: batch });
       const f1 = now();
@@ -52,8 +59,13 @@ async function drain(boss, queue, batch, total) {
       lastDone = now();
     }
   };
-  await withTimeout(Promise.all(Array.from({ length: W }, worker)), TIMEOUT_MS, `pg-boss drain batch=${batch}`);
-  return summarize({ done: completed, wallMs: lastDone - t0, latencies, extra: { batch, empty_fetches: emptyFetches } });
+  // a loop stops at the deadline once its fetch and completion return; a hung call is bounded here
+  await withTimeout(Promise.all(Array.from({ length: W }, worker)), TIMEOUT_MS + 60_000, `pg-boss drain batch=${batch}`);
+  const cpu = meter.stop(completed);
+  const timedOut = completed < total;
+  if (timedOut) log(`pg-boss batch=${batch}: timed out after ${TIMEOUT_MS} ms with ${completed} of ${total} jobs done`);
+  return summarize({ done: completed, wallMs: lastDone - t0, latencies,
+    extra: { batch, empty_fetches: emptyFetches, timed_out: timedOut, total, cpu } });
 }
 
 main(async () => {
@@ -75,7 +87,8 @@ main(async () => {
       const r = await drain(boss, queue, batch, N);
       r.enqueue_ms = Number(enqueueMs.toFixed(1));
       const left = await boss.getQueueSize(queue);
-      if (left !== 0) throw new Error(`${left} jobs still queued in ${queue}`);
+      if (left !== 0 && !r.timed_out) throw new Error(`${left} jobs still queued in ${queue}`);
+      r.left_in_queue = left;
       log(`pg-boss batch=${batch}: ${r.per_s} jobs/s, fetch p50 ${r.latency_ms.p50} ms p99 ${r.latency_ms.p99} ms`);
       result.phases[batch === 1 ? 'single' : 'batch'] = r;
     }

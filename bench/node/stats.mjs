@@ -1,5 +1,5 @@
 // Shared helpers for the benchmark drivers: timing, percentiles, bounded concurrency, output.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 export const now = () => performance.now(); // ms, monotonic
@@ -130,5 +130,144 @@ export function cpuUse(before, after, units, ncpu = availableParallelism(), tick
     service_cpu_ms: procMs,
     service_cpu_ms_per_order: procMs == null || !units ? null : Number((procMs / units).toFixed(2)),
     service_cores_used: procMs == null ? null : Number((((after.proc - before.proc) / (total / ncpu))).toFixed(2)),
+  };
+}
+
+// --- CPU of the parties (Linux /proc) ----------------------------------------------------------
+
+const TICKS = 100; // USER_HZ
+
+/** A process's CPU time in ms (all its threads): /proc/PID/stat utime+stime; null when gone. */
+export function procCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** A single-threaded process's CPU time in ms to the nanosecond (/proc/PID/schedstat); null when gone. */
+function runMs(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return procCpuMs(pid);
+  }
+}
+
+function machineTicks() {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { total, busy: total - cpu[3] - (cpu[4] || 0) };
+}
+
+/**
+ * Processes by title: PostgreSQL backends and autovacuum workers of the given databases (their
+ * process title names the database) plus the shared WAL writer, checkpointer and background writer;
+ * and processes whose command name is one of `comms` (e.g. pgbench, redis-server). Other
+ * databases' backends (other people's work on this machine) are left out.
+ */
+function pidScanner(dbs, comms) {
+  const kind = new Map(); // pid -> 'pg' | 'other' | null, decided once from its title
+  const classify = (pid) => {
+    let cmd;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    } catch {
+      return undefined; // gone
+    }
+    if (cmd.startsWith('postgres: ')) {
+      const words = cmd.split(/\s+/);
+      if (dbs.some((db) => words.includes(db)) || /: (walwriter|checkpointer|background writer)\s*$/.test(cmd)) return 'pg';
+      return undefined; // a backend's title names its database only once connected: asked again next time
+    }
+    if (!comms.length) return null;
+    try {
+      return comms.includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()) ? 'other' : null;
+    } catch {
+      return undefined;
+    }
+  };
+  return () => {
+    const pg = [];
+    const other = [];
+    for (const name of readdirSync('/proc')) {
+      if (name.charCodeAt(0) > 57) continue; // not a pid
+      const pid = Number(name);
+      if (!Number.isInteger(pid)) continue;
+      let k = kind.get(pid);
+      if (k === undefined) {
+        k = classify(pid);
+        if (k !== undefined) kind.set(pid, k);
+      }
+      if (k === 'pg') pg.push(pid);
+      else if (k === 'other') other.push(pid);
+    }
+    return { pg, other };
+  };
+}
+
+/**
+ * Measures who used the CPU over an interval: the service (one pid, all threads), PostgreSQL's
+ * processes for `dbs` (sampled every `everyMs`, so backends that come and go are counted up to
+ * their last sample: up to `everyMs` of a backend that ends before stop() is missed), processes named in `comms`, this Node process, and the whole machine.
+ *   const m = cpuMeter({ servicePid, dbs: ['bench_x_task'] }); ...; const cpu = m.stop(units);
+ */
+export function cpuMeter({ servicePid = null, dbs = [], comms = [], everyMs = 100 } = {}) {
+  const t0 = now();
+  const machine0 = machineTicks();
+  const node0 = process.cpuUsage();
+  const service0 = servicePid ? procCpuMs(servicePid) : null;
+  const pg = new Map(); // pid -> [first seen ms, last seen ms]
+  const other = new Map();
+  const scan = pidScanner(dbs, comms);
+  const sample = () => {
+    const { pg: pgPids, other: otherPids } = scan();
+    for (const [pids, into] of [[pgPids, pg], [otherPids, other]]) {
+      for (const pid of pids) {
+        const ms = runMs(pid);
+        if (ms == null) continue;
+        const seen = into.get(pid);
+        if (seen) seen[1] = ms;
+        else into.set(pid, [ms, ms]);
+      }
+    }
+  };
+  sample();
+  // a backend first seen after the start began during the interval: its whole time counts
+  const started = new Set([...pg.keys(), ...other.keys()]);
+  const timer = setInterval(() => {
+    const before = new Set([...pg.keys(), ...other.keys()]);
+    sample();
+    for (const into of [pg, other]) for (const [pid, seen] of into) if (!before.has(pid) && !started.has(pid)) seen[0] = 0;
+  }, everyMs);
+  timer.unref();
+  return {
+    stop(units = null) {
+      clearInterval(timer);
+      sample();
+      const wallMs = now() - t0;
+      const machine1 = machineTicks();
+      const node1 = process.cpuUsage(node0);
+      const service1 = servicePid ? procCpuMs(servicePid) : null;
+      const sum = (m) => [...m.values()].reduce((a, [first, last]) => a + (last - first), 0);
+      const r = (x, d = 1) => (x == null || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
+      const serviceMs = service0 == null || service1 == null ? null : service1 - service0;
+      const pgMs = sum(pg);
+      const otherMs = comms.length ? sum(other) : null;
+      const driverMs = (node1.user + node1.system) / 1000;
+      const total = machine1.total - machine0.total;
+      const per = (ms) => (ms == null || !units ? null : r(ms / units, 3));
+      const cores = (ms) => (ms == null ? null : r(ms / wallMs, 2));
+      return {
+        wall_ms: r(wallMs),
+        machine_busy_pct: total > 0 ? r((100 * (machine1.busy - machine0.busy)) / total) : null,
+        service_cpu_ms: r(serviceMs), service_cores: cores(serviceMs), service_cpu_ms_per_unit: per(serviceMs),
+        postgres_cpu_ms: r(pgMs), postgres_cores: cores(pgMs), postgres_cpu_ms_per_unit: per(pgMs),
+        driver_cpu_ms: r(driverMs), driver_cores: cores(driverMs), driver_cpu_ms_per_unit: per(driverMs),
+        ...(comms.length ? { [comms.join('+') + '_cpu_ms']: r(otherMs), [comms.join('+') + '_cores']: cores(otherMs) } : {}),
+      };
+    },
   };
 }
