@@ -38,6 +38,7 @@ import io.agentyard.shared.events.Uuids;
 import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
 import io.agentyard.shared.testing.TestTokens;
+import io.agentyard.task.config.TaskServiceConfig;
 import io.agentyard.task.dispatch.DispatchRounds;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -53,6 +54,9 @@ class LeasesTest {
 
     @Inject
     DispatchRounds rounds;
+
+    @Inject
+    TaskServiceConfig config;
 
     @Inject
     RedisDataSource redis;
@@ -107,29 +111,30 @@ class LeasesTest {
         UUID workerId = UUID.randomUUID();
         String worker = api.worker(workerId, "bugfix", 1);
         Map<String, Object> withTimeout = task("bugfix", "autonomous");
-        withTimeout.put("timeoutSeconds", 600);
+        withTimeout.put("timeoutSeconds", 3 * 3600);
         String taskId = create(owner, withTimeout);
-        as(owner).get("/api/tasks/" + taskId).then().body("timeoutSeconds", is(600));
+        as(owner).get("/api/tasks/" + taskId).then().body("timeoutSeconds", is(3 * 3600));
 
         Map<String, Object> order = api.claim(worker, List.of("bugfix"), 1, 0).get(0);
         Map<String, Object> read = as(worker).get("/api/work-orders/" + order.get("id")).then().statusCode(200)
                 .extract().jsonPath().getMap("$");
         Instant claimedAt = Instant.parse((String) read.get("claimedAt"));
-        // a worker that never heartbeats loses the order after one lease interval (1 minute), not after 600 s
-        assertSeconds(60, claimedAt, read.get("expiresAt"));
-        assertSeconds(600, claimedAt, read.get("deadlineAt"));
+        // a worker that never heartbeats loses the order after one lease interval, not after the timeout
+        long interval = config.leaseInterval().toSeconds();
+        assertSeconds(interval, claimedAt, read.get("expiresAt"));
+        assertSeconds(3 * 3600, claimedAt, read.get("deadlineAt"));
         Instant beat = Instant.now();
         String extended = as(worker).body(Map.of("attempt", 1)).post("/api/work-orders/" + order.get("id")
                 + "/heartbeat").then().statusCode(200).body("cancelled", is(false)).extract().path("expiresAt");
-        assertSeconds(60, beat, extended);
+        assertSeconds(interval, beat, extended);
 
         // no timeout on the task: the worker's; neither: task-service's default (1 hour)
-        api.execute("update task.workers set timeout_seconds = 300 where id = '" + workerId + "'");
+        api.execute("update task.workers set timeout_seconds = 2 * 3600 where id = '" + workerId + "'");
         as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + order.get("id") + "/complete")
                 .then().statusCode(200);
         create(owner, task("bugfix", "autonomous"));
         Map<String, Object> second = api.claim(worker, List.of("bugfix"), 1, 0).get(0);
-        assertSeconds(300, Instant.parse((String) as(worker).get("/api/work-orders/" + second.get("id")).then()
+        assertSeconds(2 * 3600, Instant.parse((String) as(worker).get("/api/work-orders/" + second.get("id")).then()
                 .extract().path("claimedAt")), as(worker).get("/api/work-orders/" + second.get("id")).then()
                 .extract().path("deadlineAt"));
         as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + second.get("id") + "/complete")
@@ -151,6 +156,8 @@ class LeasesTest {
         Map<String, Object> fourthRead = as(worker).get("/api/work-orders/" + fourth.get("id")).then().extract()
                 .jsonPath().getMap("$");
         assertSeconds(20, Instant.parse((String) fourthRead.get("claimedAt")), fourthRead.get("expiresAt"));
+        as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + fourth.get("id") + "/complete")
+                .then().statusCode(200);
         as(owner).body(Map.of("title", "t", "taskType", "bugfix", "permissionLevel", "autonomous",
                 "timeoutSeconds", 0)).post("/api/tasks").then().statusCode(400).contentType(PROBLEM);
     }

@@ -59,6 +59,20 @@ public class TaskApi {
         execute("update task.work_orders set status = 'failed' where queue_name = '" + queue + "' and status = 'pending'");
     }
 
+    /** The id of the task's (latest) work order. */
+    public String orderOf(String taskId) {
+        try (var connection = database.getConnection();
+             var statement = connection.prepareStatement("select id from task.work_orders where task_id = ?"
+                     + " order by enqueued_at desc limit 1")) {
+            statement.setObject(1, UUID.fromString(taskId));
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public List<Map<String, Object>> claim(String workerToken, List<String> queues, int max, int waitSeconds) {
         return as(workerToken).body(Map.of("queues", queues, "max", max, "waitSeconds", waitSeconds))
                 .post("/api/work-orders/claim").then().statusCode(200).extract().jsonPath().getList("$");

@@ -62,6 +62,17 @@ class TaskStatusTest {
     }
 
     @Test
+    void onlyAFailedTaskIsRedrivenAndARedriveIsNoOrdinaryMove() {
+        for (TaskStatus status : TaskStatus.values()) {
+            assertEquals(status == TaskStatus.failed, status.canBeRedriven(), status.name());
+        }
+        assertFalse(TaskStatus.failed.canBecome(TaskStatus.queued), "failed stays final to every other move");
+        assertTrue(TaskStatus.failed.isFinal());
+        ProblemException refused = assertThrows(ProblemException.class, TaskStatus.cancelled::requireCanBeRedriven);
+        assertEquals(409, refused.status());
+    }
+
+    @Test
     void aForbiddenMoveIsAConflictNamingBothStates() {
         ProblemException refused = assertThrows(ProblemException.class,
                 () -> TaskStatus.completed.requireCanBecome(TaskStatus.in_progress));

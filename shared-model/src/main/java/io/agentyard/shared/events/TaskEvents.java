@@ -25,6 +25,11 @@ public final class TaskEvents {
     /** The order's task was cancelled: it will not run (again); a running attempt's worker is told to stop. */
     public static final String WORK_ORDER_CANCELLED = "work_order.cancelled";
 
+    /** A person put a dead-lettered order back on its queue: pending, retries from zero, attempt kept. */
+    public static final String WORK_ORDER_REDRIVEN = "work_order.redriven";
+    /** A person deleted a dead-lettered order (its attempts with it); its task stays failed. */
+    public static final String WORK_ORDER_PURGED = "work_order.purged";
+
     /** {@link WorkOrderChanged#stdoutTail()} and {@code stderrTail} hold at most this many characters. */
     public static final int OUTPUT_TAIL = 4096;
 

@@ -48,6 +48,11 @@ public record Caller(String subject, String name, Set<String> roles) {
         return isAdmin() || hasRole(Roles.VIEWER) || hasRole(Roles.SERVICE) ? null : id();
     }
 
+    /** The owner whose resources this caller may change: null (everyone's) for admins, the caller's own id otherwise. */
+    public UUID writableOwner() {
+        return isAdmin() ? null : id();
+    }
+
     /** Whether the caller may read a resource owned by {@code ownerId}. */
     public boolean canRead(UUID ownerId) {
         UUID scope = readableOwner();

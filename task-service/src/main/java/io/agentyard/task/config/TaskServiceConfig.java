@@ -29,7 +29,11 @@ public interface TaskServiceConfig {
     /** How often expired leases are looked for. */
     Duration reaperInterval();
 
-    /** A waiting claim re-checks the queue at least this often (wake-ups make it sooner). */
+    /**
+     * How often each replica's fallback poll (give or take 20 %, only while claims wait there) looks
+     * for available orders nobody announced, such as retries whose backoff ended; announcements wake
+     * waiting claims at once.
+     */
     Duration claimPollInterval();
 
     /**

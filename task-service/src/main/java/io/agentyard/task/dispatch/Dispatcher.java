@@ -2,9 +2,7 @@ package io.agentyard.task.dispatch;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -23,8 +21,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Puts tasks on their queue when nothing holds them back, and records every task status change
- * with its event. Runs inside the caller's transaction; {@link #transaction} announces the queues
- * that received work once that transaction has committed, so woken claimers find it.
+ * with its event. Runs inside the caller's transaction; {@link #transaction} announces the orders
+ * each queue received once that transaction has committed, so woken claimers find them.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -48,7 +46,7 @@ public class Dispatcher {
         this.config = config;
     }
 
-    /** Runs {@code work} in a transaction, then wakes claimers of the queues it put work on. */
+    /** Runs {@code work} in a transaction, then wakes as many claimers as it put orders on each queue. */
     public <T> Uni<T> transaction(Supplier<Uni<T>> work) {
         return Panache.withTransaction(work).call(this::announceQueued);
     }
@@ -78,7 +76,7 @@ public class Dispatcher {
         order.timeoutSeconds = task.timeoutSeconds;
         order.enqueuedAt = now;
         order.availableAt = now;
-        queuedOnThisContext().add(order.queue);
+        queuedOnThisContext().merge(order.queue, 1, Integer::sum);
         return workOrders.persist(order)
                 .chain(() -> changeStatus(task, TaskStatus.queued))
                 .chain(() -> outbox.record(TaskEvents.TASK_DISPATCHED, task.id,
@@ -102,8 +100,26 @@ public class Dispatcher {
         if ((next == TaskStatus.blocked) != (reason != null)) {
             throw new IllegalArgumentException("a reason is given exactly when a task becomes blocked, not for " + next);
         }
+        task.status.requireCanBecome(next);
+        return moveTo(task, next, reason);
+    }
+
+    /**
+     * A dead-lettered task goes back on its queue with its redriven order: {@code failed -> queued},
+     * the one move out of a final status, allowed to a redrive only ({@link
+     * TaskStatus#requireCanBeRedriven}). Recorded as any change; the claimers waiting on {@code
+     * queue} are woken once {@link #transaction} commits, as after an enqueue.
+     */
+    public Uni<Void> redriven(Task task, String queue) {
+        task.status.requireCanBeRedriven();
+        task.completedAt = null;
+        queuedOnThisContext().merge(queue, 1, Integer::sum);
+        return moveTo(task, TaskStatus.queued, null);
+    }
+
+    /** Applies and records a move that was checked. */
+    private Uni<Void> moveTo(Task task, TaskStatus next, Task.BlockedReason reason) {
         TaskStatus previous = task.status;
-        previous.requireCanBecome(next);
         boolean waitEnds = task.awaitsAnswer() && reason != Task.BlockedReason.question;
         Instant now = Instant.now();
         task.status = next;
@@ -195,25 +211,26 @@ public class Dispatcher {
     }
 
     private Uni<Void> announceQueued() {
-        Set<String> queues = ContextLocals.<Set<String>>get(ANNOUNCE_KEY).orElse(Set.of());
-        if (queues.isEmpty()) {
+        Map<String, Integer> queued = ContextLocals.<Map<String, Integer>>get(ANNOUNCE_KEY).orElse(Map.of());
+        if (queued.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         ContextLocals.remove(ANNOUNCE_KEY);
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String queue : queues) {
-            chain = chain.chain(() -> waiters.announce(queue));
+        for (Map.Entry<String, Integer> queue : queued.entrySet()) {
+            chain = chain.chain(() -> waiters.announce(queue.getKey(), queue.getValue()));
         }
         return chain;
     }
 
-    private static Set<String> queuedOnThisContext() {
-        Set<String> queues = ContextLocals.<Set<String>>get(ANNOUNCE_KEY).orElse(null);
-        if (queues == null) {
-            queues = new HashSet<>();
-            ContextLocals.put(ANNOUNCE_KEY, queues);
+    /** Orders put on each queue in this context's transaction: as many claimers are woken after commit. */
+    private static Map<String, Integer> queuedOnThisContext() {
+        Map<String, Integer> queued = ContextLocals.<Map<String, Integer>>get(ANNOUNCE_KEY).orElse(null);
+        if (queued == null) {
+            queued = new HashMap<>();
+            ContextLocals.put(ANNOUNCE_KEY, queued);
         }
-        return queues;
+        return queued;
     }
 
     private static Map<String, Object> payloadOf(Task task) {

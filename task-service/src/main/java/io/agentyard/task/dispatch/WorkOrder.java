@@ -109,6 +109,20 @@ public class WorkOrder {
     public UUID executionId;
 
     /**
+     * Back on the queue, available at {@code at}, no longer held (a retry, or a redriven dead
+     * order). Its attempt stays: the fencing token never goes back.
+     */
+    public void requeue(Instant at) {
+        status = Status.pending;
+        availableAt = at;
+        claimedBy = null;
+        claimedAt = null;
+        expiresAt = null;
+        deadlineAt = null;
+        executionId = null;
+    }
+
+    /**
      * Whether its claim still holds at {@code now}: claimed, and its lease not run out, or paused
      * because its task waits for a person ({@link Task#leasePaused()}).
      */

@@ -104,8 +104,8 @@ public class WorkOrderService {
                     if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
                         return Uni.createFrom().item(claimed);
                     }
-                    Duration nap = left.compareTo(config.claimPollInterval()) < 0 ? left : config.claimPollInterval();
-                    return waiters.await(claim.queues(), nap).chain(() -> claimUntil(claim, deadline));
+                    // no polling of its own: an announcement or the replica's fallback poll wakes it
+                    return waiters.await(claim.queues(), left).chain(() -> claimUntil(claim, deadline));
                 });
     }
 
@@ -346,13 +346,7 @@ public class WorkOrderService {
         return ended.chain(() -> tasks.findById(order.taskId)).call(this::endWait).chain(task -> {
             if (retryable && order.retryCount < order.maxRetries) {
                 order.retryCount += 1;
-                order.status = WorkOrder.Status.pending;
-                order.availableAt = now.plus(backoff(order.retryCount));
-                order.claimedBy = null;
-                order.claimedAt = null;
-                order.expiresAt = null;
-                order.deadlineAt = null;
-                order.executionId = null;
+                order.requeue(now.plus(backoff(order.retryCount)));
                 // available again after the backoff: waiting claimers find it on their next poll
                 return dispatcher.changeStatus(task, TaskStatus.queued);
             }

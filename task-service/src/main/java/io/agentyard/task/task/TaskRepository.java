@@ -46,6 +46,11 @@ public class TaskRepository implements PanacheRepositoryBase<Task, UUID> {
                 .setParameter(1, limit).getResultList());
     }
 
+    /** The tasks {@code ids}, locked. */
+    public Uni<List<Task>> lockAll(List<UUID> ids) {
+        return find("id in ?1", ids).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
     /** How many tasks blocking {@code taskId} are not completed yet. */
     public Uni<Long> unfinishedBlockersOf(UUID taskId) {
         return count("status <> ?1 and id in (select d.dependsOnTaskId from TaskDependency d where d.taskId = ?2"

@@ -16,13 +16,17 @@ import io.agentyard.shared.problem.ProblemException;
  *                queued (retry after a failure or an expired lease), failed (out of retries), cancelled
  * blocked     -> completed (approved), queued (rejected: runs again with the comment),
  *                in_progress (the question answered, or the run ends while it waits: see below), cancelled
- * completed, failed, cancelled: final
+ * completed, failed, cancelled: final, except
+ * failed      -> queued, only by a redrive: a person puts the task's dead-lettered order back on its queue
  * </pre>
  * Which of {@code blocked}'s moves apply depends on why it waits ({@link Task.BlockedReason}): only
  * a review is approved or rejected, only a question goes back to {@code in_progress}. A run that
  * completes or fails while its question is open first goes back to {@code in_progress} (the wait
  * ends, its open questions are withdrawn), then on as any run does: two status changes, each one
  * this machine allows.
+ * <p>
+ * A redrive is the one way out of a final status, and no ordinary move: {@link #canBecome} says
+ * no to {@code failed -> queued}, {@link #canBeRedriven} says yes.
  */
 public enum TaskStatus {
     pending, queued, in_progress, blocked, completed, failed, cancelled;
@@ -42,6 +46,19 @@ public enum TaskStatus {
 
     public boolean canBecome(TaskStatus next) {
         return NEXT.get(this).contains(next);
+    }
+
+    /** Whether a redrive may put a task in this status back on its queue ({@code queued}): only a failed one. */
+    public boolean canBeRedriven() {
+        return this == failed;
+    }
+
+    /** Fails with 409 unless {@link #canBeRedriven}. */
+    public void requireCanBeRedriven() {
+        if (!canBeRedriven()) {
+            throw ProblemException.conflict("a task cannot go from " + this + " to " + queued
+                    + ": only a failed task is redriven");
+        }
     }
 
     /** Fails with 409 naming both states when the machine does not allow {@code this -> next}. */
