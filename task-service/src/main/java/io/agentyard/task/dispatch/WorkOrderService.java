@@ -270,7 +270,7 @@ public class WorkOrderService {
         if (WorkOrder.Status.claimed.name().equals(status) && row.getBoolean("lease_live")) {
             throw ProblemException.conflict("the task of work order " + done.id() + " is no longer running");
         }
-        throw ProblemException.conflict("the lease on work order " + done.id() + " is gone (order is " + status + ")");
+        throw leaseGone(done.id(), status);
     }
 
     /** Records a failed run: retried with backoff while retries last (unless not retryable), then failed for good. */
@@ -445,8 +445,7 @@ public class WorkOrderService {
                         if (order.attempt != attempt) {
                             throw staleAttempt(id, attempt, order.attempt);
                         }
-                        throw ProblemException.conflict("the lease on work order " + id + " is gone (order is "
-                                + order.status + ")");
+                        throw leaseGone(id, order.status);
                     });
         });
     }
@@ -454,9 +453,12 @@ public class WorkOrderService {
     /** 409 unless the held attempt's lease is live (or paused while its task waits for a person). */
     private static void requireLive(Held held, Instant now) {
         if (!held.order().leaseHeld(now, held.task())) {
-            throw ProblemException.conflict("the lease on work order " + held.order().id + " is gone (order is "
-                    + held.order().status + ")");
+            throw leaseGone(held.order().id, held.order().status);
         }
+    }
+
+    private static ProblemException leaseGone(UUID id, Object status) {
+        return ProblemException.conflict("the lease on work order " + id + " is gone (order is " + status + ")");
     }
 
     private static ProblemException notYours(UUID id, int attempt) {
