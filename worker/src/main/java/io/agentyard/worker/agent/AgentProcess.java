@@ -1,0 +1,157 @@
+package io.agentyard.worker.agent;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.agentyard.worker.Threads;
+
+/**
+ * One agent CLI running in a workspace: its stdout and stderr read line by line (in arrival order
+ * per stream) into {@link #lines()}, its stdin open only when the agent takes answers there, and its
+ * whole process tree stopped on demand (TERM, then KILL after a grace).
+ */
+public final class AgentProcess {
+
+    /** A line of output; {@code stream} is null for the end marker, queued once both streams closed. */
+    public record Line(String stream, String text) {
+        public boolean isEnd() {
+            return stream == null;
+        }
+    }
+
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    /** Longest line passed on; agents sometimes print megabytes of JSON on one line. */
+    private static final int MAX_LINE = 256 * 1024;
+
+    private final Process process;
+    private final BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+    private final OutputStream stdin;
+
+    private AgentProcess(Process process, boolean keepStdin) throws IOException {
+        this.process = process;
+        if (keepStdin) {
+            this.stdin = process.getOutputStream();
+        } else {
+            process.getOutputStream().close();
+            this.stdin = null;
+        }
+        Thread out = reader("stdout", process.getInputStream());
+        Thread err = reader("stderr", process.getErrorStream());
+        Threads.daemon("agent-end", () -> {
+            join(out);
+            join(err);
+            lines.add(new Line(null, null));
+        });
+    }
+
+    /**
+     * Starts {@code command} in {@code workspace} with {@code env} added to the worker's environment.
+     * The program is looked up on the PATH that {@code env} gives, so the worker's own bin folder
+     * (with {@code agentyard-worker}) is found.
+     */
+    public static AgentProcess start(List<String> command, Path workspace, Map<String, String> env,
+                                     boolean keepStdin) throws IOException {
+        List<String> resolved = new ArrayList<>(command);
+        resolved.set(0, resolve(command.get(0), env.getOrDefault("PATH", System.getenv("PATH"))));
+        ProcessBuilder builder = new ProcessBuilder(resolved).directory(workspace.toFile());
+        builder.environment().putAll(env);
+        return new AgentProcess(builder.start(), keepStdin);
+    }
+
+    private static String resolve(String program, String path) throws IOException {
+        if (program.contains("/") || path == null) {
+            return program;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IOException("the agent command '" + program + "' is not on the PATH (" + path + ")");
+    }
+
+    public BlockingQueue<Line> lines() {
+        return lines;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Writes one line to the agent's stdin; false when it takes none or has closed it. */
+    public synchronized boolean answer(String line) {
+        if (stdin == null) {
+            return false;
+        }
+        try {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code timeout} for the agent to exit: its exit code, or null while it still runs. */
+    public Integer waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    /**
+     * Stops the agent and everything it started: TERM to the whole tree (children first, so a shell
+     * script's children do not outlive it), KILL to what is left after a grace. Returns the exit code.
+     */
+    public int stop() throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.forEach(ProcessHandle::destroy);
+        process.destroy();
+        if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(tree::add);
+            tree.forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        return process.exitValue();
+    }
+
+    private Thread reader(String stream, InputStream input) {
+        return Threads.daemon("agent-" + stream, () -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(new Line(stream, line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + " [cut]" : line));
+                }
+            } catch (IOException e) {
+                // the process was stopped: its pipes closed under us
+            }
+        });
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,434 @@
+package io.agentyard.worker.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.agentyard.worker.Threads;
+import io.agentyard.worker.agent.AgentCommandLine;
+import io.agentyard.worker.agent.AgentEvent;
+import io.agentyard.worker.agent.AgentOutput;
+import io.agentyard.worker.agent.AgentProcess;
+import io.agentyard.worker.api.ApiException;
+import io.agentyard.worker.api.ControlPlane;
+import io.agentyard.worker.config.WorkerConfig.AgentCommand;
+import io.agentyard.worker.prompt.Prompt;
+import io.agentyard.worker.workspace.Workspaces;
+import io.agentyard.worker.workspace.Workspaces.Workspace;
+
+/**
+ * One claimed work order, from its claim to its completion or failure: heartbeats its lease (and
+ * stops everything when the task is cancelled or the lease is gone), prepares the workspace,
+ * renders the prompt, runs the agent command until it exits or the order's deadline, reports its
+ * output as logs, steps and activity, passes questions to people and their answers back, and
+ * completes or fails the order with the attempt's fencing token.
+ */
+final class OrderRun implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(OrderRun.class.getName());
+    /** The agent is stopped this long before the order's deadline, so the failure still reaches task-service in time. */
+    private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(2);
+    private static final Duration ANSWER_POLL = Duration.ofSeconds(1);
+    private static final int TAIL = 64 * 1024;
+
+    /** Why a run stopped before its agent ended by itself. */
+    enum Stop {
+        CANCELLED("the task was cancelled"), LEASE_LOST("the lease is gone"),
+        SHUTDOWN("the worker stopped before the run finished"), TIMEOUT("the agent ran past the order's deadline");
+
+        final String reason;
+
+        Stop(String reason) {
+            this.reason = reason;
+        }
+    }
+
+    private final RunContext context;
+    private final JsonNode order;
+    private final JsonNode payload;
+    private final String orderUrl;
+    private final int attempt;
+    private final String runName;
+    private final Map<String, CompletableFuture<String>> openQuestions = new ConcurrentHashMap<>();
+    private volatile Stop stop;
+    private volatile AgentProcess process;
+    private volatile Instant deadline;
+    private volatile Instant leaseExpiresAt = Instant.now().plusSeconds(30);
+    private String conversationId;
+
+    OrderRun(RunContext context, JsonNode order) {
+        this.context = context;
+        this.order = order;
+        this.payload = order.path("payload");
+        this.attempt = order.path("attempt").asInt();
+        this.orderUrl = context.api().endpoints().task() + "/api/work-orders/" + order.path("id").asText();
+        this.runName = order.path("id").asText() + "-" + attempt;
+    }
+
+    String id() {
+        return order.path("id").asText();
+    }
+
+    String taskId() {
+        return order.path("taskId").asText();
+    }
+
+    /** Stops the run from outside (the worker is shutting down): the agent is stopped, the order failed as retryable. */
+    void abort(Stop why) {
+        if (stop == null) {
+            stop = why;
+        }
+        openQuestions.values().forEach(answer -> answer.cancel(false));
+    }
+
+    @Override
+    public void run() {
+        Instant started = Instant.now();
+        Workspace workspace = null;
+        Thread keeper = null;
+        try {
+            LOG.info(() -> "order " + id() + " (task " + taskId() + ", attempt " + attempt + "): claimed");
+            deadline = Instant.parse(order.path("leaseExpiresAt").asText(Instant.now().plusSeconds(60).toString()));
+            heartbeat();
+            if (stop != null) {
+                return;
+            }
+            keeper = Threads.daemon("lease-" + runName, this::keepLease);
+            workspace = context.workspaces().prepare(runName, text(payload, "repositoryUrl"),
+                    text(payload, "branchName"), taskId());
+            String prompt = Prompt.render(payload, documents());
+            Outcome outcome = runAgent(workspace, prompt);
+            if (stop == Stop.CANCELLED || stop == Stop.LEASE_LOST) {
+                LOG.info(() -> "order " + id() + ": stopped, " + stop.reason + "; nothing more is reported");
+                return;
+            }
+            finish(outcome, workspace, started);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "order " + id() + " failed: " + e.getMessage(), e);
+            if (stop != Stop.CANCELLED && stop != Stop.LEASE_LOST) {
+                fail(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), true);
+            }
+        } finally {
+            Stop finalStop = stop;
+            stop = finalStop == null ? Stop.SHUTDOWN : finalStop; // ends the lease keeper
+            if (keeper != null) {
+                keeper.interrupt();
+            }
+            if (workspace != null) {
+                context.workspaces().release(workspace);
+            }
+        }
+    }
+
+    /** What the agent did: its exit code, what it said of itself, and the ends of its output. */
+    private record Outcome(int exitCode, AgentEvent.Result result, String stdout, String stderr, long lines, int steps) {
+    }
+
+    private Outcome runAgent(Workspace workspace, String prompt) throws IOException, InterruptedException {
+        AgentCommand command = context.config().agentFor(payload.path("taskType").asText());
+        if (command == null) {
+            throw new IOException("no agent command is configured for task type " + payload.path("taskType").asText());
+        }
+        Path promptFile = context.promptFile(runName);
+        Files.writeString(promptFile, prompt);
+        Map<String, String> values = Map.of("prompt", prompt, "promptFile", promptFile.toString(),
+                "workspace", workspace.dir().toString(), "taskId", taskId());
+        List<String> argv = AgentCommandLine.render(command.command(), values);
+        AgentOutput output = AgentOutput.forFormat(command.format());
+        Reporter reporter = new Reporter(context.api(), order.path("executionId").asText());
+        String askToken = context.askServer().open(this);
+        try {
+            Map<String, String> env = context.agentEnvironment(askToken);
+            env.put("AGENTYARD_TASK_ID", taskId());
+            env.put("AGENTYARD_WORK_ORDER_ID", id());
+            env.put("AGENTYARD_EXECUTION_ID", order.path("executionId").asText());
+            env.put("AGENTYARD_PROMPT_FILE", promptFile.toString());
+            reporter.log("INFO", "agentyard-worker: running " + argv.get(0) + " in " + workspace.dir()
+                    + (workspace.isGit() ? " (branch " + workspace.branch() + ")" : ""), Map.of("source", "worker"));
+            AgentProcess agent = AgentProcess.start(argv, workspace.dir(), env, command.takesAnswersOnStdin());
+            process = agent;
+            Tail stdout = new Tail(TAIL);
+            Tail stderr = new Tail(TAIL);
+            AgentEvent.Result result = null;
+            while (true) {
+                if (stop == null && Instant.now().isAfter(deadline.minus(DEADLINE_MARGIN))) {
+                    stop = Stop.TIMEOUT;
+                }
+                if (stop != null && agent.isAlive()) {
+                    reporter.log("WARNING", "agentyard-worker: stopping the agent: " + stop.reason, Map.of("source", "worker"));
+                    agent.stop();
+                }
+                AgentProcess.Line line = agent.lines().poll(Reporter.FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                if (line != null && line.isEnd()) {
+                    break;
+                }
+                if (line != null) {
+                    boolean out = line.stream().equals("stdout");
+                    (out ? stdout : stderr).add(line.text());
+                    for (AgentEvent event : out ? output.stdout(line.text()) : output.stderr(line.text())) {
+                        result = handle(event, reporter, output, result);
+                    }
+                }
+                reporter.tick();
+            }
+            Integer exit = agent.waitFor(Duration.ofSeconds(10));
+            int exitCode = exit == null ? agent.stop() : exit;
+            for (AgentEvent event : output.end(exitCode)) {
+                result = handle(event, reporter, output, result);
+            }
+            reporter.log(exitCode == 0 ? "INFO" : "ERROR", "agentyard-worker: the agent exited with code " + exitCode,
+                    Map.of("source", "worker", "exitCode", exitCode));
+            reporter.flush();
+            return new Outcome(exitCode, result, stdout.text(), stderr.text(), reporter.linesSent(), reporter.steps());
+        } finally {
+            context.askServer().close(askToken);
+            Files.deleteIfExists(promptFile);
+        }
+    }
+
+    private AgentEvent.Result handle(AgentEvent event, Reporter reporter, AgentOutput output, AgentEvent.Result result) {
+        reporter.report(event);
+        if (event instanceof AgentEvent.Question question) {
+            reporter.flush();
+            Threads.daemon("question-" + runName, () -> {
+                String answer = ask(question.text());
+                String line = answer == null ? null : output.answerLine(answer);
+                if (line != null && process != null && !process.answer(line)) {
+                    LOG.warning(() -> "order " + id() + ": the agent did not take the answer on its stdin");
+                }
+            });
+        }
+        return event instanceof AgentEvent.Result own ? own : result;
+    }
+
+    /**
+     * Posts {@code question} on the task's conversation and waits for a person's answer (delivered by
+     * the lease's heartbeats). Null when the run stops first.
+     */
+    String ask(String question) {
+        try {
+            String message;
+            synchronized (this) {
+                if (conversationId == null) {
+                    conversationId = context.api().post(context.api().endpoints().chat() + "/api/conversations",
+                            Map.of("taskId", taskId())).path("id").asText();
+                }
+                message = context.api().post(context.api().endpoints().chat() + "/api/conversations/"
+                        + conversationId + "/messages", Map.of("content", question, "messageType", "question"))
+                        .path("id").asText();
+            }
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            openQuestions.put(message, answer);
+            LOG.info(() -> "order " + id() + ": asked question " + message + ", waiting for an answer");
+            return answer.join();
+        } catch (ApiException e) {
+            LOG.warning(() -> "order " + id() + ": could not ask the question: " + e.getMessage());
+            return null;
+        } catch (CancellationException e) {
+            return null;
+        }
+    }
+
+    boolean isRunning() {
+        return stop == null;
+    }
+
+    private void finish(Outcome outcome, Workspace workspace, Instant started) throws IOException {
+        long durationMs = Duration.between(started, Instant.now()).toMillis();
+        if (stop == Stop.TIMEOUT) {
+            fail(stop.reason + " (" + deadline + ") and was stopped (exit code " + outcome.exitCode() + ")", true);
+            return;
+        }
+        if (stop == Stop.SHUTDOWN) {
+            fail(stop.reason, true);
+            return;
+        }
+        boolean succeeded = outcome.exitCode() == 0 && (outcome.result() == null || !outcome.result().error());
+        if (!succeeded) {
+            String last = lastLine(outcome.stderr().isBlank() ? outcome.stdout() : outcome.stderr());
+            String said = outcome.result() != null && outcome.result().finalMessage() != null
+                    ? outcome.result().finalMessage() : last;
+            fail("the agent exited with code " + outcome.exitCode() + (said.isBlank() ? "" : ": " + said), true);
+            return;
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (outcome.result() != null && outcome.result().finalMessage() != null) {
+            result.put("finalMessage", outcome.result().finalMessage());
+        } else {
+            result.put("finalMessage", lastLine(outcome.stdout()));
+        }
+        List<String> changed = context.workspaces().changedFiles(workspace);
+        result.put("changedFiles", changed);
+        if (workspace.isGit()) {
+            result.put("branch", workspace.branch());
+            JsonNode git = payload.path("context");
+            boolean push = git.path("push").asBoolean(false);
+            if (push || git.path("commit").asBoolean(false)) {
+                String sha = context.workspaces().commit(workspace, commitMessage(), "agentyard-worker", push);
+                result.put("commit", sha);
+                result.put("pushed", push && sha != null);
+            }
+        }
+        Map<String, Object> metrics = new HashMap<>();
+        if (outcome.result() != null && outcome.result().metrics() != null) {
+            metrics.putAll(outcome.result().metrics());
+        }
+        metrics.put("durationMs", durationMs);
+        metrics.put("logLines", outcome.lines());
+        metrics.put("steps", outcome.steps());
+        Map<String, Object> completion = new HashMap<>();
+        completion.put("attempt", attempt);
+        completion.put("exitCode", outcome.exitCode());
+        completion.put("result", result);
+        completion.put("stdout", outcome.stdout());
+        completion.put("stderr", outcome.stderr());
+        completion.put("metrics", metrics);
+        report("complete", completion);
+        LOG.info(() -> "order " + id() + ": completed in " + durationMs + " ms, " + changed.size() + " files changed");
+    }
+
+    private String commitMessage() {
+        return payload.path("title").asText("agentyard task") + "\n\nAgentyard task " + taskId() + ", work order "
+                + id() + ", attempt " + attempt + ".";
+    }
+
+    private void fail(String error, boolean retryable) {
+        String text = error.length() > 9_000 ? error.substring(0, 9_000) : error;
+        report("fail", Map.of("attempt", attempt, "error", text, "retryable", retryable));
+        LOG.info(() -> "order " + id() + ": failed: " + text);
+    }
+
+    /** Completes or fails the order, retrying while task-service is unreachable, until the deadline's end. */
+    private void report(String action, Map<String, Object> body) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                context.api().post(orderUrl + "/" + action, body);
+                return;
+            } catch (ApiException e) {
+                if (!e.isTransient() || attempt >= 8) {
+                    LOG.warning(() -> "order " + id() + ": could not " + action + ": " + e.getMessage());
+                    return;
+                }
+                sleep(Math.min(10_000L, 250L << attempt));
+            }
+        }
+    }
+
+    /** Heartbeats the lease every third of its interval (every second while a question waits). */
+    private void keepLease() {
+        while (stop == null) {
+            Instant now = Instant.now();
+            Duration left = Duration.between(now, leaseExpiresAt);
+            Duration pause = openQuestions.isEmpty() ? left.dividedBy(3) : ANSWER_POLL;
+            sleep(Math.max(200, Math.min(pause.toMillis(), 30_000)));
+            if (stop != null) {
+                return;
+            }
+            try {
+                heartbeat();
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "order " + id() + ": heartbeat failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void heartbeat() {
+        JsonNode beat;
+        try {
+            beat = context.api().post(orderUrl + "/heartbeat", Map.of("attempt", attempt));
+        } catch (ApiException e) {
+            if (e.is(409) || e.is(403) || e.is(404)) {
+                abort("work-order-cancelled".equals(e.problemType()) ? Stop.CANCELLED : Stop.LEASE_LOST);
+                return;
+            }
+            throw e;
+        }
+        if (beat.path("cancelled").asBoolean(false)) {
+            abort(Stop.CANCELLED);
+            return;
+        }
+        if (beat.hasNonNull("expiresAt")) {
+            leaseExpiresAt = Instant.parse(beat.get("expiresAt").asText());
+        }
+        if (beat.hasNonNull("deadlineAt")) {
+            deadline = Instant.parse(beat.get("deadlineAt").asText());
+        }
+        for (JsonNode answer : beat.path("answers")) {
+            CompletableFuture<String> waiting = openQuestions.remove(answer.path("questionId").asText());
+            if (waiting != null) {
+                waiting.complete(answer.path("answer").asText());
+            }
+        }
+    }
+
+    private List<Prompt.Document> documents() {
+        List<Prompt.Document> documents = new ArrayList<>();
+        for (String id : Prompt.linkedDocuments(payload)) {
+            try {
+                JsonNode document = context.api().get(context.api().endpoints().chat() + "/api/context-documents/"
+                        + ControlPlane.query(id));
+                documents.add(new Prompt.Document(id, document.path("title").asText(),
+                        document.path("documentType").asText(), document.path("content").asText()));
+            } catch (ApiException e) {
+                LOG.warning(() -> "order " + id() + ": context document " + id + " left out: " + e.getMessage());
+            }
+        }
+        return documents;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    private static String lastLine(String text) {
+        String trimmed = text.strip();
+        int newline = trimmed.lastIndexOf('\n');
+        String last = newline < 0 ? trimmed : trimmed.substring(newline + 1);
+        return last.length() > 2000 ? last.substring(0, 2000) : last;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last {@code max} characters of a stream, as task-service keeps them. */
+    private static final class Tail {
+        private final StringBuilder text = new StringBuilder();
+        private final int max;
+
+        Tail(int max) {
+            this.max = max;
+        }
+
+        void add(String line) {
+            text.append(line).append('\n');
+            if (text.length() > 2 * max) {
+                text.delete(0, text.length() - max);
+            }
+        }
+
+        String text() {
+            return text.length() > max ? text.substring(text.length() - max) : text.toString();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.agentyard.worker.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.agentyard.worker.agent.AgentEvent;
+import io.agentyard.worker.api.ApiException;
+import io.agentyard.worker.api.ControlPlane;
+
+/**
+ * Reports one run to execution-service, from the run's own thread so everything arrives in the
+ * order the agent produced it: log lines in batches (every {@link #FLUSH_EVERY} or
+ * {@link #MAX_LINES} lines, each batch with an idempotency key so a retried batch is stored once),
+ * steps as they start and finish (pending lines are sent first), and live activity. Once
+ * execution-service refuses the run (finished, or no longer this worker's), nothing more is sent.
+ */
+final class Reporter {
+
+    private static final Logger LOG = Logger.getLogger(Reporter.class.getName());
+    static final Duration FLUSH_EVERY = Duration.ofMillis(250);
+    private static final int MAX_LINES = 500;
+    /** Well under execution-service's 512 KiB per batch. */
+    private static final int MAX_BATCH_CHARS = 256 * 1024;
+    private static final int MAX_MESSAGE = 16 * 1024;
+    private static final int ATTEMPTS = 4;
+
+    private final ControlPlane api;
+    private final String execution;
+    private final ArrayNode pending = ControlPlane.JSON.createArrayNode();
+    private final Map<String, String> stepIds = new HashMap<>();
+    private int pendingChars;
+    private Instant oldestPending;
+    private boolean closed;
+    private long linesSent;
+    private int steps;
+
+    Reporter(ControlPlane api, String executionId) {
+        this.api = api;
+        this.execution = api.endpoints().execution() + "/api/executions/" + executionId;
+    }
+
+    void report(AgentEvent event) {
+        // questions and results are the run's to act on, not the reporter's
+        if (event instanceof AgentEvent.Log log) {
+            log(log.level(), log.message(), log.metadata());
+        } else if (event instanceof AgentEvent.StepStarted step) {
+            startStep(step);
+        } else if (event instanceof AgentEvent.StepFinished step) {
+            finishStep(step);
+        } else if (event instanceof AgentEvent.Activity activity) {
+            activity(activity.kind(), activity.data());
+        }
+    }
+
+    void log(String level, String message, Map<String, Object> metadata) {
+        if (closed) {
+            return;
+        }
+        String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + " [cut]" : message;
+        ObjectNode line = pending.addObject().put("level", level).put("message", text)
+                .put("loggedAt", Instant.now().toString());
+        if (metadata != null && !metadata.isEmpty()) {
+            line.set("metadata", ControlPlane.JSON.valueToTree(metadata));
+        }
+        pendingChars += text.length() + 64;
+        if (oldestPending == null) {
+            oldestPending = Instant.now();
+        }
+        if (pending.size() >= MAX_LINES || pendingChars >= MAX_BATCH_CHARS) {
+            flush();
+        }
+    }
+
+    /** Sends the pending lines when the oldest has waited long enough. */
+    void tick() {
+        if (oldestPending != null && Instant.now().isAfter(oldestPending.plus(FLUSH_EVERY))) {
+            flush();
+        }
+    }
+
+    void flush() {
+        if (pending.isEmpty() || closed) {
+            pending.removeAll();
+            oldestPending = null;
+            pendingChars = 0;
+            return;
+        }
+        ObjectNode batch = ControlPlane.JSON.createObjectNode();
+        batch.set("lines", pending.deepCopy());
+        int count = pending.size();
+        pending.removeAll();
+        oldestPending = null;
+        pendingChars = 0;
+        String key = UUID.randomUUID().toString();
+        send(() -> api.post(execution + "/logs", batch, Map.of("Idempotency-Key", key), Duration.ofSeconds(30)));
+        linesSent += count;
+    }
+
+    long linesSent() {
+        return linesSent;
+    }
+
+    int steps() {
+        return steps;
+    }
+
+    private void startStep(AgentEvent.StepStarted step) {
+        flush();
+        ObjectNode body = ControlPlane.JSON.createObjectNode().put("name", clip(step.name(), 255)).put("type", step.type());
+        if (step.input() != null && !step.input().isEmpty()) {
+            body.set("input", ControlPlane.JSON.valueToTree(step.input()));
+        }
+        JsonNode created = send(() -> api.post(execution + "/steps", body));
+        if (created != null && created.hasNonNull("id")) {
+            stepIds.put(step.key(), created.get("id").asText());
+            steps++;
+        }
+    }
+
+    private void finishStep(AgentEvent.StepFinished step) {
+        String id = stepIds.remove(step.key());
+        if (id == null) {
+            return;
+        }
+        flush();
+        ObjectNode body = ControlPlane.JSON.createObjectNode().put("status", step.failed() ? "failed" : "completed");
+        if (step.output() != null) {
+            body.set("output", ControlPlane.JSON.valueToTree(step.output() instanceof String text
+                    ? Map.of("text", text) : step.output()));
+        }
+        if (step.error() != null) {
+            body.put("error", step.error());
+        }
+        send(() -> api.patch(execution + "/steps/" + id, body));
+    }
+
+    private void activity(String kind, Map<String, Object> data) {
+        if (closed) {
+            return;
+        }
+        try {
+            api.post(execution + "/activity", Map.of("kind", kind, "data", data == null ? Map.of() : data));
+        } catch (ApiException e) {
+            // live activity is best effort: followers miss one item, the logs and steps still have it
+        }
+    }
+
+    /** A call tried a few times while the service is unreachable or failing; a refusal closes the reporter. */
+    private JsonNode send(Supplier<JsonNode> call) {
+        if (closed) {
+            return null;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (ApiException e) {
+                if (e.isTransient() && attempt < ATTEMPTS) {
+                    sleep(250L << attempt);
+                    continue;
+                }
+                if (e.is(403) || e.is(409) || e.is(404)) {
+                    // the execution finished or is no longer ours: nothing more of this run belongs there
+                    closed = true;
+                }
+                LOG.log(Level.WARNING, "execution {0}: {1}", new Object[] {execution, e.getMessage()});
+                return null;
+            }
+        }
+    }
+
+    private static String clip(String text, int max) {
+        return text == null ? "step" : text.length() > max ? text.substring(0, max) : text;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
