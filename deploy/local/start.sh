@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Starts the whole Agentyard suite on this machine's PostgreSQL and Redis, waits until every
-# service is ready, and prints the URLs and the admin login. Stop it with deploy/local/stop.sh.
+# Starts the whole Agentyard suite on this machine's PostgreSQL and Redis and a worker, waits until
+# every service is ready and the worker claims, and prints the URLs and the admin login. Stop it
+# with deploy/local/stop.sh. The worker runs the agent AGENTYARD_WORKER_AGENT names (claude, codex;
+# default: demo, a built-in stand-in that needs no agent CLI).
 #   --no-build   start the jars already built
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -104,6 +106,34 @@ for entry in "${SERVICES[@]}"; do
   await_ready "${entry%%:*}" "${entry##*:}"
 done
 
+# A worker of this machine, registered once with the admin's credentials (its own client credentials
+# kept in .agentyard/worker/config.json, 0600), serving every task type.
+WORKER_HOME=$STATE/worker
+worker() { AGENTYARD_WORKER_HOME="$WORKER_HOME" java -XX:TieredStopAtLevel=1 -jar worker/target/agentyard-worker.jar "$@"; }
+if [ -f "$WORKER_HOME/config.json" ]; then # credentials of an earlier database no longer work: register again
+  id=$(json_field clientId <"$WORKER_HOME/config.json"); secret=$(json_field clientSecret <"$WORKER_HOME/config.json")
+  curl -fs -H 'Content-Type: application/json' -d "{\"clientId\":\"$id\",\"clientSecret\":\"$secret\"}" \
+    http://localhost:8081/api/auth/token >/dev/null || rm -f "$WORKER_HOME/config.json"
+fi
+agent=${AGENTYARD_WORKER_AGENT:-demo}
+if [ ! -f "$WORKER_HOME/config.json" ] || [ "$(cat "$WORKER_HOME/agent" 2>/dev/null)" != "$agent" ]; then
+  AGENTYARD_ADMIN_PASSWORD="$admin_password" worker register --name "$(hostname)-worker" --type feature \
+    --queue feature --queue bugfix --queue test --queue docs --queue refactor --queue review \
+    --max-concurrent 2 --agent "$agent" --admin-user admin >"$STATE/logs/worker-register.log" 2>&1 \
+    || { echo "the worker could not register:" >&2; cat "$STATE/logs/worker-register.log" >&2; exit 1; }
+  echo "$agent" > "$WORKER_HOME/agent"
+fi
+AGENTYARD_WORKER_HOME="$WORKER_HOME" nohup java -XX:TieredStopAtLevel=1 -jar worker/target/agentyard-worker.jar \
+  run --grace PT15S >"$STATE/logs/worker.log" 2>&1 &
+echo $! > "$STATE/pids/worker.pid"
+for i in $(seq 1 60); do
+  grep -q "serving" "$STATE/logs/worker.log" 2>/dev/null && break
+  if ! kill -0 "$(cat "$STATE/pids/worker.pid")" 2>/dev/null || [ "$i" = 60 ]; then
+    echo "the worker did not start; $STATE/logs/worker.log ends:" >&2; tail -n 20 "$STATE/logs/worker.log" >&2; exit 1
+  fi
+  sleep 0.5
+done
+
 echo
 echo "Agentyard is running:"
 for entry in "${SERVICES[@]}"; do
@@ -112,4 +142,5 @@ for entry in "${SERVICES[@]}"; do
 done
 echo
 echo "Admin login: username 'admin', password '$admin_password' (kept in .agentyard/admin-password)"
+echo "Worker: $(hostname)-worker, agent '$agent', every task type (log: .agentyard/logs/worker.log)"
 echo "Logs: .agentyard/logs/   Stop: deploy/local/stop.sh"

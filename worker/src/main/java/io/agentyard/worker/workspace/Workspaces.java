@@ -77,10 +77,16 @@ public final class Workspaces {
         return new Workspace(dir, clone, workBranch);
     }
 
-    /** The files the run changed, added or deleted (paths relative to the workspace). */
+    /**
+     * The files the run changed, added or deleted (paths relative to the workspace); in a plain folder,
+     * which started empty, every file there.
+     */
     public List<String> changedFiles(Workspace workspace) throws IOException {
         if (!workspace.isGit()) {
-            return List.of();
+            try (Stream<Path> files = Files.walk(workspace.dir())) {
+                return files.filter(Files::isRegularFile).map(file -> workspace.dir().relativize(file).toString())
+                        .sorted().toList();
+            }
         }
         List<String> files = new ArrayList<>();
         for (String line : Git.run(workspace.dir(), GIT_TIMEOUT, "status", "--porcelain=v1", "--untracked-files=all")

@@ -1,0 +1,96 @@
+package io.agentyard.worker.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real {@code agentyard-worker} jar run as a program, as a user runs it: its own home folder,
+ * the suite's URLs in its environment, its output in {@code target/workers/<name>.log}.
+ */
+final class WorkerProcess {
+
+    static final Path JAR = Path.of(System.getProperty("agentyard.worker.jar", "target/agentyard-worker.jar"));
+
+    final Path home;
+    final Path log;
+    private final Map<String, String> env;
+    private Process process;
+
+    WorkerProcess(Path home, String name, Map<String, String> env) {
+        this.home = home;
+        this.log = Path.of("target", "workers", name + ".log").toAbsolutePath();
+        this.env = new HashMap<>(env);
+        this.env.put("AGENTYARD_WORKER_HOME", home.toString());
+    }
+
+    /** Runs a command to its end (a minute at most): its exit code. */
+    int call(String... args) {
+        start(args);
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("agentyard-worker " + String.join(" ", args) + " did not end:\n" + output());
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return process.exitValue();
+    }
+
+    /** Starts {@code agentyard-worker args...} in the background. */
+    WorkerProcess start(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, "$ agentyard-worker " + String.join(" ", args) + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        return this;
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod. */
+    void terminate() {
+        process.destroy();
+    }
+
+    void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Waits for the process to end: its exit code, or null when it still runs after {@code timeout}. */
+    Integer exitWithin(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+}
