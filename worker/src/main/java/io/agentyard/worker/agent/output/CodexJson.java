@@ -3,6 +3,7 @@ package io.agentyard.worker.agent.output;
 import static io.agentyard.worker.agent.output.OutputSupport.DEBUG;
 import static io.agentyard.worker.agent.output.OutputSupport.ERROR;
 import static io.agentyard.worker.agent.output.OutputSupport.INFO;
+import static io.agentyard.worker.agent.output.OutputSupport.INPUT_STRING_CHARS;
 import static io.agentyard.worker.agent.output.OutputSupport.MESSAGE_CHARS;
 import static io.agentyard.worker.agent.output.OutputSupport.OUTPUT_CHARS;
 import static io.agentyard.worker.agent.output.OutputSupport.SUMMARY_CHARS;
@@ -150,8 +151,8 @@ public final class CodexJson extends JsonLinesOutput {
         }
         if ("item.completed".equals(event)) {
             Outcome outcome = Outcome.of(item);
-            events.add(log(outcome.failed() ? WARNING : INFO, call.name() + (outcome.failed() ? " failed: " : " done: ")
-                    + (outcome.failed() ? outcome.error() : call.summary()), meta(line)));
+            String how = outcome.failed() ? " failed (" + firstLine(outcome.error()) + "): " : " done: ";
+            events.add(log(outcome.failed() ? WARNING : INFO, call.name() + how + call.summary(), meta(line)));
             events.add(finishStep(id, outcome.failed(), outcome.output(), outcome.error()));
         }
     }
@@ -161,7 +162,7 @@ public final class CodexJson extends JsonLinesOutput {
             return switch (item.path("type").asText()) {
                 case "command_execution" -> {
                     String command = text(item.get("command"));
-                    yield new Call("command", fields("command", truncate(command, OUTPUT_CHARS)), firstLine(command));
+                    yield new Call("command", fields("command", truncate(command, INPUT_STRING_CHARS)), firstLine(command));
                 }
                 case "mcp_tool_call" -> new Call(
                         // Claude Code's spelling of an MCP tool, so both agents' steps read alike
@@ -179,11 +180,11 @@ public final class CodexJson extends JsonLinesOutput {
             return switch (item.path("type").asText()) {
                 case "command_execution" -> {
                     Number exitCode = number(item.get("exit_code"));
-                    boolean failed = "failed".equals(status) || "declined".equals(status)
-                            || exitCode != null && exitCode.longValue() != 0;
-                    yield new Outcome(failed,
-                            fields("exitCode", exitCode, "output", truncate(text(item.get("aggregated_output")), OUTPUT_CHARS)),
-                            !failed ? null : exitCode != null ? "exit code " + exitCode : "the command was " + status);
+                    boolean nonZero = exitCode != null && exitCode.longValue() != 0;
+                    boolean failed = nonZero || "failed".equals(status) || "declined".equals(status);
+                    String output = truncate(text(item.get("aggregated_output")), OUTPUT_CHARS);
+                    yield new Outcome(failed, fields("exitCode", exitCode, "output", output),
+                            !failed ? null : nonZero ? "exit code " + exitCode : "the command " + status);
                 }
                 case "mcp_tool_call" -> {
                     String error = text(item.path("error").get("message"));
