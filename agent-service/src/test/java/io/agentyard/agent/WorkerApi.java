@@ -31,9 +31,28 @@ public class WorkerApi {
                 .post("/api/workers").then().statusCode(201).extract().path("id");
     }
 
+    public String registerNamed(String name, String type) {
+        return as(TestTokens.admin()).body(Map.of("name", name, "workerType", type))
+                .post("/api/workers").then().statusCode(201).extract().path("id");
+    }
+
     public ValidatableResponse heartbeat(String id, String status, int load) {
         return as(TestTokens.worker(UUID.fromString(id))).body(Map.of("status", status, "currentLoad", load))
                 .post("/api/workers/" + id + "/heartbeat").then().statusCode(200);
+    }
+
+    /** The {@code data} of the last outbox event about {@code subject}, as JSON text. */
+    public String lastEventData(String subject) {
+        try (var connection = database.getConnection();
+             var statement = connection.prepareStatement(
+                     "select envelope -> 'data' from agent.outbox where subject_id = ? order by seq desc limit 1")) {
+            statement.setString(1, subject);
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public List<String> outboxTypes(String subject) {

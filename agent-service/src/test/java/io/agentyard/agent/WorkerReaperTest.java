@@ -38,7 +38,8 @@ class WorkerReaperTest {
     @Test
     void theReaperMarksSilentWorkersOfflineOnce() {
         String id = workers.register("test", 1, List.of());
-        workers.heartbeat(id, "idle", 0).body("status", is("idle"));
+        // a third of a 1 s timeout rounds down to nothing: the worker is asked to heartbeat every second
+        workers.heartbeat(id, "idle", 0).body("status", is("idle")).body("heartbeatIntervalSeconds", is(1));
         Eventually.await(Duration.ofSeconds(15), "the silent worker offline", () ->
                 "offline".equals(as(admin).get("/api/workers/" + id).then().extract().path("status")));
         Eventually.await(Duration.ofSeconds(5), "worker.offline recorded", () -> workers.outboxTypes(id).contains("worker.offline"));

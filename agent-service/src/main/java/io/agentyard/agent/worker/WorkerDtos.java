@@ -51,6 +51,13 @@ public final class WorkerDtos {
             @Min(1000) @Max(100_000_000) Integer contextWindowSize,
             @Size(max = 100) Map<String, Object> config,
             @Size(max = 100) List<@Valid @NotNull Capability> capabilities) {
+
+        /** A registration applied to a worker that exists (PUT /api/workers/me): every field it sends. */
+        static Update of(Register register) {
+            return new Update(register.name(), register.workerType(), register.version(),
+                    register.maxConcurrentTasks(), register.timeoutSeconds(), register.contextWindowSize(),
+                    register.config(), register.capabilities());
+        }
     }
 
     /** What a worker reports about itself: {@code idle}, {@code busy} or {@code error}, and its load. */
@@ -60,19 +67,25 @@ public final class WorkerDtos {
     public record CapabilityResponse(String name, WorkerCapability.Level level, Map<String, Object> metadata) {
     }
 
+    /**
+     * A worker. {@code heartbeatIntervalSeconds} is how often it should heartbeat (a third of the
+     * heartbeat timeout); {@code createdBy} is the admin who registered it, or the worker's own id
+     * when it registered itself.
+     */
     public record WorkerResponse(UUID id, String name, Worker.Type workerType, Worker.Status status, String version,
                                  int maxConcurrentTasks, int timeoutSeconds, int contextWindowSize,
                                  Map<String, Object> config, int currentLoad, int freeSlots,
-                                 Instant lastHeartbeatAt, List<CapabilityResponse> capabilities,
+                                 Instant lastHeartbeatAt, long heartbeatIntervalSeconds,
+                                 List<CapabilityResponse> capabilities, UUID createdBy,
                                  Instant createdAt, Instant updatedAt) {
 
-        static WorkerResponse from(Worker worker, List<WorkerCapability> capabilities) {
+        static WorkerResponse from(Worker worker, List<WorkerCapability> capabilities, long heartbeatIntervalSeconds) {
             return new WorkerResponse(worker.id, worker.name, worker.workerType, worker.status, worker.version,
                     worker.maxConcurrentTasks, worker.timeoutSeconds, worker.contextWindowSize, worker.config,
                     worker.currentLoad, Math.max(0, worker.maxConcurrentTasks - worker.currentLoad),
-                    worker.lastHeartbeatAt, capabilities.stream()
+                    worker.lastHeartbeatAt, heartbeatIntervalSeconds, capabilities.stream()
                             .map(c -> new CapabilityResponse(c.name, c.level, c.metadata)).toList(),
-                    worker.createdAt, worker.updatedAt);
+                    worker.createdBy, worker.createdAt, worker.updatedAt);
         }
     }
 

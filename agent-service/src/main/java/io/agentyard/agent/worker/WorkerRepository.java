@@ -19,6 +19,17 @@ public class WorkerRepository implements PanacheRepositoryBase<Worker, UUID> {
     }
 
     /**
+     * Serialises the transactions that register the worker {@code id} until they end, so two
+     * self-registrations of one new worker cannot both insert it (a row lock needs the row).
+     */
+    public Uni<Void> lockId(UUID id) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select pg_advisory_xact_lock(hashtext('agentyard.worker:' || ?1))")
+                .setParameter(1, id.toString())
+                .getSingleResult()).replaceWithVoid();
+    }
+
+    /**
      * Workers not yet offline whose last heartbeat is older than {@code cutoff}, locked; rows
      * another replica's reaper holds are skipped, so each silent worker is reaped once.
      */

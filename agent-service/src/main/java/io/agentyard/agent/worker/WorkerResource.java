@@ -16,6 +16,7 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -73,6 +74,25 @@ public class WorkerResource {
             @QueryParam("capability") List<String> capabilities,
             @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit) {
         return workers.eligible(workerType, capabilities == null ? List.of() : capabilities, limit);
+    }
+
+    @PUT
+    @Path("/me")
+    @RolesAllowed(Roles.WORKER)
+    @Operation(summary = "A worker registers itself (id = its token's subject): 201 when new, else 200, updated")
+    public Uni<RestResponse<WorkerDtos.WorkerResponse>> registerSelf(@Valid @NotNull WorkerDtos.Register request) {
+        return workers.registerSelf(Caller.from(jwt), request).map(done -> done.created()
+                ? RestResponse.ResponseBuilder.<WorkerDtos.WorkerResponse>created(
+                        URI.create("/api/workers/" + done.worker().id())).entity(done.worker()).build()
+                : RestResponse.ok(done.worker()));
+    }
+
+    @GET
+    @Path("/me")
+    @RolesAllowed(Roles.WORKER)
+    @Operation(summary = "The calling worker's own record (404 until it has registered)")
+    public Uni<WorkerDtos.WorkerResponse> self() {
+        return workers.self(Caller.from(jwt));
     }
 
     @GET

@@ -28,7 +28,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The worker registry. Admins register and change workers; a worker identity (role {@code worker},
- * subject = its id) reads itself and heartbeats; task-service asks which workers can serve a task.
+ * subject = its id) registers and updates itself by the same rules, reads itself and heartbeats;
+ * task-service asks which workers can serve a task.
  */
 @ApplicationScoped
 public class WorkerService {
@@ -49,14 +50,41 @@ public class WorkerService {
         this.config = config;
     }
 
-    /** A new worker starts {@code offline} until its first heartbeat. */
+    /** An admin registers a worker; it starts {@code offline} until its first heartbeat. */
     @WithTransaction
     public Uni<WorkerDtos.WorkerResponse> register(Caller admin, WorkerDtos.Register request) {
+        return create(UUID.randomUUID(), admin.id(), request);
+    }
+
+    /** What a self-registration did: the worker as it now is, and whether it was new. */
+    public record SelfRegistration(WorkerDtos.WorkerResponse worker, boolean created) {
+    }
+
+    /**
+     * A worker identity (role {@code worker}) registers itself: its id is its token's subject.
+     * Unknown, it is created as an admin's POST would create it (with {@code createdBy} = its own
+     * id: no person created it); known, the body is applied as an admin's PATCH would apply it
+     * (fields left out stay; {@code capabilities}, when sent, replace the set). Either way the
+     * same event as the admin path ({@code worker.registered} / {@code worker.updated}). Two
+     * registrations of one worker at once are serialised, so the second one updates.
+     */
+    @WithTransaction
+    public Uni<SelfRegistration> registerSelf(Caller worker, WorkerDtos.Register request) {
+        UUID id = worker.id();
+        return workers.lockId(id)
+                .chain(() -> workers.findById(id, LockModeType.PESSIMISTIC_WRITE))
+                .chain(existing -> existing == null
+                        ? create(id, id, request).map(created -> new SelfRegistration(created, true))
+                        : apply(existing, WorkerDtos.Update.of(request)).map(updated -> new SelfRegistration(updated, false)));
+    }
+
+    /** A new worker with this id starts {@code offline} until its first heartbeat; needs a transaction. */
+    private Uni<WorkerDtos.WorkerResponse> create(UUID id, UUID createdBy, WorkerDtos.Register request) {
         requireDistinct(request.capabilities());
         return requireFreeName(request.name(), null).chain(() -> {
             Instant now = Instant.now();
             Worker worker = new Worker();
-            worker.id = UUID.randomUUID();
+            worker.id = id;
             worker.name = request.name();
             worker.workerType = request.workerType();
             worker.status = Worker.Status.offline;
@@ -66,13 +94,13 @@ public class WorkerService {
             worker.contextWindowSize = request.contextWindowSize() == null ? 200_000 : request.contextWindowSize();
             worker.config = request.config() == null ? Map.of() : new HashMap<>(request.config());
             worker.currentLoad = 0;
-            worker.createdBy = admin.id();
+            worker.createdBy = createdBy;
             worker.createdAt = now;
             worker.updatedAt = now;
             return workers.persist(worker)
                     .chain(saved -> replaceCapabilities(saved, request.capabilities()))
                     .call(caps -> recordChanged(AgentEvents.WORKER_REGISTERED, worker, caps))
-                    .map(caps -> WorkerDtos.WorkerResponse.from(worker, caps));
+                    .map(caps -> response(worker, caps));
         });
     }
 
@@ -82,7 +110,7 @@ public class WorkerService {
         return workers.find(where.query() + page.orderBy(SORTABLE, "name"), where.params()).page(page.toPanache()).list()
                 .chain(found -> capabilities.of(found.stream().map(w -> w.id).toList())
                         .chain(caps -> workers.count(where.query(), where.params()).map(total -> Page.of(found,
-                                w -> WorkerDtos.WorkerResponse.from(w, caps.getOrDefault(w.id, List.of())),
+                                w -> response(w, caps.getOrDefault(w.id, List.of())),
                                 page, total))));
     }
 
@@ -94,11 +122,20 @@ public class WorkerService {
 
     @WithTransaction
     public Uni<WorkerDtos.WorkerResponse> update(UUID id, WorkerDtos.Update update) {
+        return existing(id, LockModeType.PESSIMISTIC_WRITE).chain(worker -> apply(worker, update));
+    }
+
+    /** The worker a worker identity is (its token's subject); 404 until it has registered. */
+    @WithSession
+    public Uni<WorkerDtos.WorkerResponse> self(Caller worker) {
+        return existing(worker.id(), LockModeType.NONE).chain(this::withCapabilities);
+    }
+
+    /** Applies a PATCH to a locked worker and records {@code worker.updated}; needs a transaction. */
+    private Uni<WorkerDtos.WorkerResponse> apply(Worker worker, WorkerDtos.Update update) {
         requireDistinct(update.capabilities());
-        return existing(id, LockModeType.PESSIMISTIC_WRITE)
-                .call(worker -> update.name() == null ? Uni.createFrom().voidItem()
-                        : requireFreeName(update.name(), worker.id))
-                .chain(worker -> {
+        return (update.name() == null ? Uni.createFrom().voidItem() : requireFreeName(update.name(), worker.id))
+                .chain(() -> {
                     if (update.name() != null) {
                         worker.name = update.name();
                     }
@@ -126,7 +163,7 @@ public class WorkerService {
                             : capabilities.deleteOf(worker.id).chain(() -> replaceCapabilities(worker,
                                     update.capabilities()));
                     return caps.call(list -> recordChanged(AgentEvents.WORKER_UPDATED, worker, list))
-                            .map(list -> WorkerDtos.WorkerResponse.from(worker, list));
+                            .map(list -> response(worker, list));
                 });
     }
 
@@ -180,7 +217,7 @@ public class WorkerService {
                 .sorted(Comparator.comparingInt((Worker w) -> w.maxConcurrentTasks - w.currentLoad).reversed()
                         .thenComparing(w -> w.lastHeartbeatAt, Comparator.reverseOrder()))
                 .limit(limit)
-                .map(w -> WorkerDtos.WorkerResponse.from(w, caps.getOrDefault(w.id, List.of())))
+                .map(w -> response(w, caps.getOrDefault(w.id, List.of())))
                 .toList()));
     }
 
@@ -241,7 +278,19 @@ public class WorkerService {
 
     private Uni<WorkerDtos.WorkerResponse> withCapabilities(Worker worker) {
         return capabilities.of(List.of(worker.id))
-                .map(caps -> WorkerDtos.WorkerResponse.from(worker, caps.getOrDefault(worker.id, List.of())));
+                .map(caps -> response(worker, caps.getOrDefault(worker.id, List.of())));
+    }
+
+    private WorkerDtos.WorkerResponse response(Worker worker, List<WorkerCapability> caps) {
+        return WorkerDtos.WorkerResponse.from(worker, caps, heartbeatIntervalSeconds());
+    }
+
+    /**
+     * How often a worker should heartbeat: a third of the timeout after which the reaper marks it
+     * offline (so two heartbeats may be lost), at least a second.
+     */
+    long heartbeatIntervalSeconds() {
+        return Math.max(1, config.workerHeartbeatTimeout().toSeconds() / 3);
     }
 
     private Uni<Worker> existing(UUID id, LockModeType lock) {

@@ -20,6 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.agentyard.identity.enrollment.EnrollmentService;
+import io.agentyard.identity.enrollment.EnrollmentTokenDtos;
 import io.agentyard.identity.token.TokenResponse;
 import io.agentyard.identity.user.UserRequests;
 import io.agentyard.identity.user.UserResponse;
@@ -37,11 +39,13 @@ public class AuthResource {
 
     private final AuthService auth;
     private final UserService users;
+    private final EnrollmentService enrollment;
     private final JsonWebToken jwt;
 
-    AuthResource(AuthService auth, UserService users, JsonWebToken jwt) {
+    AuthResource(AuthService auth, UserService users, EnrollmentService enrollment, JsonWebToken jwt) {
         this.auth = auth;
         this.users = users;
+        this.enrollment = enrollment;
         this.jwt = jwt;
     }
 
@@ -86,6 +90,17 @@ public class AuthResource {
     public Uni<TokenResponse> token(@Valid @NotNull AuthRequests.ClientCredentials request,
                                     @Context HttpServerRequest http) {
         return auth.clientToken(request, clientAddress(http));
+    }
+
+    @POST
+    @Path("/enroll")
+    @PermitAll
+    @Operation(summary = "A new worker machine trades a one-time enrollment token for its own worker client")
+    public Uni<RestResponse<EnrollmentTokenDtos.Enrolled>> enroll(@Valid @NotNull EnrollmentTokenDtos.Enroll request,
+                                                                   @Context HttpServerRequest http) {
+        return enrollment.enroll(request, clientAddress(http)).map(enrolled ->
+                RestResponse.ResponseBuilder.<EnrollmentTokenDtos.Enrolled>created(
+                        URI.create("/api/service-clients/" + enrolled.clientId())).entity(enrolled).build());
     }
 
     @GET

@@ -16,9 +16,13 @@ public final class ServiceClientDtos {
     private ServiceClientDtos() {
     }
 
+    /** The rule of a client's name, shared by every request that names a new client (enrollment too). */
+    public static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._ -]*$";
+    public static final String NAME_RULE = "must be letters, digits, '.', '_', '-' or spaces";
+    public static final int NAME_MAX = 100;
+
     public record Create(
-            @NotBlank @Size(max = 100) @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9._ -]*$",
-                    message = "must be letters, digits, '.', '_', '-' or spaces") String name,
+            @NotBlank @Size(max = NAME_MAX) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @NotNull ClientRole role,
             @Size(max = 255) String subject) {
     }

@@ -14,7 +14,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
-/** Machine identities: admins create them (the secret is shown once) and revoke them. */
+/**
+ * Machine identities: admins create them (the secret is shown once) and revoke them; an enrollment
+ * (enrollment/) creates a worker's client through {@link #create} as well.
+ */
 @ApplicationScoped
 public class ServiceClientService {
 
@@ -24,6 +27,10 @@ public class ServiceClientService {
         this.clients = clients;
     }
 
+    /**
+     * Creates a client; {@code adminId} is who created it (for an enrolled worker, the admin who
+     * created the enrollment token). Joins the caller's transaction when there is one.
+     */
     @WithTransaction
     public Uni<ServiceClientDtos.ClientResponse> create(UUID adminId, ServiceClientDtos.Create request) {
         if (request.role() == ClientRole.worker && request.subject() != null && !isUuid(request.subject())) {

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.events.TaskEvents;
 import io.agentyard.task.config.TaskServiceConfig;
+import io.agentyard.task.project.ProjectRepository;
 import io.agentyard.task.question.TaskQuestionRepository;
 import io.agentyard.task.task.Task;
 import io.agentyard.task.task.TaskRepository;
@@ -35,10 +36,12 @@ public class Dispatcher {
     private final ClaimWaiters waiters;
     private final TaskServiceConfig config;
     private final TaskQuestionRepository questions;
+    private final ProjectRepository projects;
 
     Dispatcher(TaskRepository tasks, WorkOrderRepository workOrders, Outbox outbox, ClaimWaiters waiters,
-               TaskServiceConfig config, TaskQuestionRepository questions) {
+               TaskServiceConfig config, TaskQuestionRepository questions, ProjectRepository projects) {
         this.tasks = tasks;
+        this.projects = projects;
         this.questions = questions;
         this.workOrders = workOrders;
         this.outbox = outbox;
@@ -63,25 +66,37 @@ public class Dispatcher {
 
     /** A new work order for the task on its type's queue; the task becomes {@code queued}. */
     public Uni<Void> enqueue(Task task) {
-        Instant now = Instant.now();
-        WorkOrder order = new WorkOrder();
-        order.id = UUID.randomUUID();
-        order.taskId = task.id;
-        order.queue = task.taskType.name();
-        order.status = WorkOrder.Status.pending;
-        order.priority = (short) task.priority.ordinal();
-        order.payload = payloadOf(task);
-        order.retryCount = 0;
-        order.maxRetries = config.maxRetries();
-        order.timeoutSeconds = task.timeoutSeconds;
-        order.enqueuedAt = now;
-        order.availableAt = now;
-        queuedOnThisContext().merge(order.queue, 1, Integer::sum);
-        return workOrders.persist(order)
-                .chain(() -> changeStatus(task, TaskStatus.queued))
-                .chain(() -> outbox.record(TaskEvents.TASK_DISPATCHED, task.id,
-                        new TaskEvents.TaskDispatched(task.id, order.id, order.queue)))
-                .chain(() -> recordOrder(TaskEvents.WORK_ORDER_ENQUEUED, order))
+        return payloadOf(task).chain(payload -> {
+            Instant now = Instant.now();
+            WorkOrder order = new WorkOrder();
+            order.id = UUID.randomUUID();
+            order.taskId = task.id;
+            order.queue = task.taskType.name();
+            order.status = WorkOrder.Status.pending;
+            order.priority = priorityOf(task);
+            order.payload = payload;
+            order.retryCount = 0;
+            order.maxRetries = config.maxRetries();
+            order.timeoutSeconds = task.timeoutSeconds;
+            order.enqueuedAt = now;
+            order.availableAt = now;
+            queuedOnThisContext().merge(order.queue, 1, Integer::sum);
+            return workOrders.persist(order)
+                    .chain(() -> changeStatus(task, TaskStatus.queued))
+                    .chain(() -> outbox.record(TaskEvents.TASK_DISPATCHED, task.id,
+                            new TaskEvents.TaskDispatched(task.id, order.id, order.queue)))
+                    .chain(() -> recordOrder(TaskEvents.WORK_ORDER_ENQUEUED, order))
+                    .replaceWithVoid();
+        });
+    }
+
+    /**
+     * The task changed (PATCH): its waiting order, if any, takes the new priority and a payload built
+     * afresh. A claimed order keeps what its worker was given; a claim running at the same moment
+     * either takes the order first (then nothing here changes it) or after this commits.
+     */
+    public Uni<Void> refreshWaitingOrder(Task task) {
+        return payloadOf(task).chain(payload -> workOrders.refreshWaiting(task.id, priorityOf(task), payload))
                 .replaceWithVoid();
     }
 
@@ -233,7 +248,24 @@ public class Dispatcher {
         return queued;
     }
 
-    private static Map<String, Object> payloadOf(Task task) {
+    private static short priorityOf(Task task) {
+        return (short) task.priority.ordinal();
+    }
+
+    /**
+     * What the worker is handed: the task, with {@code repositoryUrl} the task's own, else its
+     * project's (the worker clones it). The project is read, in the caller's session and so its
+     * transaction, only when the task has a project and no URL of its own.
+     */
+    Uni<Map<String, Object>> payloadOf(Task task) {
+        if (task.repositoryUrl != null || task.projectId == null) {
+            return Uni.createFrom().item(payloadOf(task, task.repositoryUrl));
+        }
+        return projects.findById(task.projectId)
+                .map(project -> payloadOf(task, project == null ? null : project.repositoryUrl));
+    }
+
+    private static Map<String, Object> payloadOf(Task task, String repositoryUrl) {
         Map<String, Object> payload = new HashMap<>();
         payload.put("taskId", task.id.toString());
         payload.put("title", task.title);
@@ -241,7 +273,7 @@ public class Dispatcher {
         payload.put("permissionLevel", task.permissionLevel.name());
         payload.put("priority", task.priority.name());
         putIfPresent(payload, "description", task.description);
-        putIfPresent(payload, "repositoryUrl", task.repositoryUrl);
+        putIfPresent(payload, "repositoryUrl", repositoryUrl);
         putIfPresent(payload, "branchName", task.branchName);
         putIfPresent(payload, "issueNumber", task.issueNumber);
         putIfPresent(payload, "prNumber", task.prNumber);

@@ -2,6 +2,7 @@ package io.agentyard.task.dispatch;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,7 @@ import jakarta.persistence.LockModeType;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 
 @ApplicationScoped
 public class WorkOrderRepository implements PanacheRepositoryBase<WorkOrder, UUID> {
@@ -40,6 +42,20 @@ public class WorkOrderRepository implements PanacheRepositoryBase<WorkOrder, UUI
 
     public Uni<List<WorkOrder>> claimedBy(UUID workerId) {
         return list("claimedBy = ?1 and status = ?2", workerId, WorkOrder.Status.claimed);
+    }
+
+    /**
+     * Sets the priority and payload of the task's waiting ({@code pending}) order, if it has one.
+     * One statement: an order a claim takes meanwhile is no longer pending and is left alone (an
+     * entity loaded and flushed would write the whole row back over the claim).
+     */
+    public Uni<Integer> refreshWaiting(UUID taskId, short priority, Map<String, Object> payload) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        update {h-schema}work_orders set priority = ?2, payload = cast(cast(?3 as text) as jsonb)
+                        where task_id = ?1 and status = ?4""")
+                .setParameter(1, taskId).setParameter(2, priority).setParameter(3, new JsonObject(payload).encode())
+                .setParameter(4, WorkOrder.Status.pending.name())
+                .executeUpdate());
     }
 
     /** The task's orders that are waiting or running. */

@@ -17,8 +17,6 @@ import io.agentyard.shared.page.PageRequest;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
 import io.agentyard.task.dispatch.Dispatcher;
-import io.agentyard.task.dispatch.WorkOrder;
-import io.agentyard.task.dispatch.WorkOrderRepository;
 import io.agentyard.task.dispatch.WorkOrderService;
 import io.agentyard.task.project.ProjectService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -37,18 +35,16 @@ public class TaskService {
 
     private final TaskRepository tasks;
     private final TaskDependencyRepository dependencies;
-    private final WorkOrderRepository workOrders;
     private final WorkOrderService dispatch;
     private final ProjectService projects;
     private final Dispatcher dispatcher;
     private final Outbox outbox;
 
-    TaskService(TaskRepository tasks, TaskDependencyRepository dependencies, WorkOrderRepository workOrders,
+    TaskService(TaskRepository tasks, TaskDependencyRepository dependencies,
                 WorkOrderService dispatch, ProjectService projects, Dispatcher dispatcher,
                 Outbox outbox) {
         this.tasks = tasks;
         this.dependencies = dependencies;
-        this.workOrders = workOrders;
         this.dispatch = dispatch;
         this.projects = projects;
         this.dispatcher = dispatcher;
@@ -147,15 +143,12 @@ public class TaskService {
             if (update.metadata() != null) {
                 task.metadata = new HashMap<>(update.metadata());
             }
-            task.updatedAt = Instant.now();
-            if (update.priority() == null || update.priority() == task.priority) {
-                return Uni.createFrom().voidItem();
+            if (update.priority() != null) {
+                task.priority = update.priority();
             }
-            task.priority = update.priority();
-            // a waiting order moves up or down the queue with its task
-            return workOrders.openOf(task.id).invoke(orders -> orders.stream()
-                    .filter(o -> o.status == WorkOrder.Status.pending)
-                    .forEach(o -> o.priority = (short) update.priority().ordinal())).replaceWithVoid();
+            task.updatedAt = Instant.now();
+            // a waiting order moves up or down the queue with its task, and hands the worker the new details
+            return dispatcher.refreshWaitingOrder(task);
         }).map(TaskDtos.TaskResponse::from));
     }
 
