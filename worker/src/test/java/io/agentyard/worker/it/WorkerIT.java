@@ -123,8 +123,8 @@ class WorkerIT {
             assertEquals(i + 1, sequences.get(i));
         }
         as(developer).get(suite.executions.url() + "/api/executions/" + id + "/steps").then().statusCode(200)
-                .body("items.size()", is(1)).body("items[0].name", is("Write")).body("items[0].type", is("tool"))
-                .body("items[0].status", is("completed"));
+                .body("size()", is(1)).body("[0].name", is("Write")).body("[0].type", is("tool"))
+                .body("[0].status", is("completed"));
     }
 
     @Test
@@ -167,10 +167,13 @@ class WorkerIT {
     void aHungAgentIsKilledAtItsTimeoutAndTheOrderRetried() throws IOException {
         String task = createTask("hang-once", Map.of("timeoutSeconds", 5));
         awaitStatus(task, "completed");
-        JsonPath executions = as(developer).queryParam("taskId", task).get(suite.executions.url() + "/api/executions")
-                .then().statusCode(200).extract().jsonPath();
-        assertEquals(List.of("completed", "failed"), executions.getList("items.status"));
-        assertTrue(executions.getString("items[1].errorMessage").contains("deadline"), executions::prettyPrint);
+        JsonPath[] executions = new JsonPath[1];
+        Eventually.await(PATIENCE, "the second attempt's execution ended", () -> {
+            executions[0] = as(developer).queryParam("taskId", task).get(suite.executions.url() + "/api/executions")
+                    .then().statusCode(200).extract().jsonPath();
+            return List.of("completed", "failed").equals(executions[0].getList("items.status"));
+        });
+        assertTrue(executions[0].getString("items[1].errorMessage").contains("deadline"), executions[0]::prettyPrint);
         assertStopped(task);
     }
 
@@ -178,8 +181,8 @@ class WorkerIT {
     void cancellingTheTaskStopsTheAgent() throws IOException {
         String task = createTask("hang", Map.of());
         Eventually.await(PATIENCE, "the agent started", () -> Files.exists(standinDir.resolve(task + ".pids")));
-        as(developer).post(suite.tasks.url() + "/api/tasks/" + task + "/cancel").then().statusCode(200);
-        Eventually.await(Duration.ofSeconds(30), "the agent stopped", () -> pidsAlive(task) == 0);
+        cancel(task);
+        assertStopped(task);
         sleep(1000);
         JsonPath execution = executionOf(task);
         assertEquals("cancelled", execution.getString("status"));
@@ -199,7 +202,7 @@ class WorkerIT {
         git(seed, "push", "--quiet", "origin", "HEAD:main");
 
         Map<String, Object> extra = new HashMap<>();
-        extra.put("repositoryUrl", bare.toString());
+        extra.put("repositoryUrl", bare.toUri().toString());
         extra.put("branchName", "agentyard/it-branch");
         extra.put("context", Map.of("push", true));
         String task = createTask("edit", extra);
@@ -214,7 +217,7 @@ class WorkerIT {
         assertTrue(files.contains("README.md") && files.contains("standin.txt"), files);
 
         // a second order of the same repository reuses its clone
-        String again = createTask("edit", Map.of("repositoryUrl", bare.toString()));
+        String again = createTask("edit", Map.of("repositoryUrl", bare.toUri().toString()));
         awaitStatus(again, "completed");
         try (var clones = Files.list(worker.home.resolve("workspaces").resolve("repos"))) {
             assertEquals(1, clones.filter(path -> path.getFileName().toString().startsWith("repo-")).count());
@@ -242,13 +245,13 @@ class WorkerIT {
         Eventually.await(PATIENCE, "the agent started", () -> Files.exists(standinDir.resolve(task + ".pids")));
         impatient.terminate();
         assertEquals(0, impatient.exitWithin(Duration.ofSeconds(40)), impatient::output);
-        assertEquals(0, pidsAlive(task));
+        assertStopped(task);
         // back on the queue for another worker, the attempt failed as the worker's stop
         awaitStatus(task, "queued");
         JsonPath execution = executionOf(task);
         assertEquals("failed", execution.getString("status"));
         assertTrue(execution.getString("errorMessage").contains("the worker stopped"), execution::prettyPrint);
-        as(developer).post(suite.tasks.url() + "/api/tasks/" + task + "/cancel").then().statusCode(200);
+        cancel(task);
     }
 
     @Test
@@ -259,6 +262,27 @@ class WorkerIT {
         revoked.start("run");
         assertEquals(3, revoked.exitWithin(Duration.ofSeconds(30)), revoked::output);
         assertTrue(revoked.output().contains("register the worker again"), revoked::output);
+    }
+
+    @Test
+    void runWithoutRegistrationSaysWhatToDo() {
+        WorkerProcess unregistered = newWorker("unregistered");
+        assertEquals(2, unregistered.call("run"));
+        assertTrue(unregistered.output().contains("run `agentyard-worker register` first"), unregistered::output);
+    }
+
+    @Test
+    void anUnreachableControlPlaneIsRetriedUntilStopped() throws IOException, InterruptedException {
+        WorkerProcess registered = registeredWorker("unreachable", "review");
+        Map<String, String> env = new HashMap<>(suite.workerEnv());
+        env.put("AGENTYARD_IDENTITY_URL", "http://127.0.0.1:9"); // nothing listens on the discard port
+        WorkerProcess cut = new WorkerProcess(registered.home, "unreachable-run", env);
+        cut.start("run");
+        Eventually.await(PATIENCE, "a retry", () -> cut.output().contains("trying again in 1000 ms"));
+        assertTrue(cut.isAlive(), cut::output);
+        assertTrue(cut.output().contains("cannot reach http://127.0.0.1:9"), cut::output);
+        cut.terminate();
+        assertEquals(0, cut.exitWithin(Duration.ofSeconds(20)), cut::output);
     }
 
     // --- the world ---------------------------------------------------------------------------------
@@ -295,6 +319,11 @@ class WorkerIT {
         body.putAll(extra);
         return as(developer).contentType(ContentType.JSON).body(body).post(suite.tasks.url() + "/api/tasks")
                 .then().statusCode(201).extract().path("id");
+    }
+
+    static void cancel(String task) {
+        as(developer).contentType(ContentType.JSON).body("{}").post(suite.tasks.url() + "/api/tasks/" + task + "/cancel")
+                .then().statusCode(200);
     }
 
     static void awaitStatus(String task, String status) {
@@ -345,8 +374,9 @@ class WorkerIT {
         }
     }
 
+    /** The stand-in's processes are gone (a killed process lingers until its new parent reaps it). */
     static void assertStopped(String task) {
-        assertEquals(0, pidsAlive(task), "the hung agent's processes still run");
+        Eventually.await(Duration.ofSeconds(10), "the agent's processes stopped", () -> pidsAlive(task) == 0);
     }
 
     static String git(Path dir, String... args) throws IOException {
