@@ -32,6 +32,11 @@ case "$scenario" in
     say "Done: wrote standin.txt."
     result success false "Wrote standin.txt"
     ;;
+  prompt)
+    # the prompt it was given, whole, in base64 (JSON-safe) for the test to read back from the logs
+    say "PROMPT $(base64 -w0 "$1")"
+    result success false "Read the prompt"
+    ;;
   ask)
     say "I need a decision before I go on."
     answer=$(agentyard-worker ask "Which database should I use?") || { echo "ask failed" >&2; exit 7; }

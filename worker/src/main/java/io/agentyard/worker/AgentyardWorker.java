@@ -47,6 +47,7 @@ import sun.misc.Signal;
                 "4:worker unknown to the control plane", "5:control plane unreachable", "6:question not answered"})
 public final class AgentyardWorker {
 
+    static final List<String> TASK_TYPES = List.of("feature", "bugfix", "test", "docs", "refactor", "review");
     static final int USAGE = 2;
     static final int REFUSED = 3;
     static final int UNKNOWN = 4;
@@ -100,6 +101,9 @@ public final class AgentyardWorker {
         String command;
         @Option(names = "--format", description = "what --command writes: claude-stream-json, codex-json or text (default text)")
         String format;
+        @Option(names = "--agent-for", description = "TYPE=AGENT: a known agent for one task type instead (repeatable),"
+                + " e.g. review=codex")
+        Map<String, String> agentFor = new LinkedHashMap<>();
         @Option(names = "--work-dir", description = "where repositories are cloned and runs happen (default <home>/workspaces)")
         Path workDir;
         @Option(names = "--enrollment-token", description = "a one-time token an admin created"
@@ -112,9 +116,20 @@ public final class AgentyardWorker {
         @Override
         public Integer call() throws IOException {
             Path dir = home.home();
+            if (!TASK_TYPES.contains(type)) {
+                throw new IllegalArgumentException("--type: unknown worker type '" + type + "', one of " + TASK_TYPES);
+            }
             AgentCommand agentCommand = command != null ? new AgentCommand(command, format == null ? "text" : format)
                     : AgentProfiles.named(agent == null ? "demo" : agent);
             AgentOutput.forFormat(agentCommand.format()); // an unknown format fails here, not at the first order
+            Map<String, AgentCommand> agents = new LinkedHashMap<>();
+            agents.put("*", agentCommand);
+            agentFor.forEach((taskType, named) -> {
+                if (!TASK_TYPES.contains(taskType)) {
+                    throw new IllegalArgumentException("--agent-for: unknown task type '" + taskType + "', one of " + TASK_TYPES);
+                }
+                agents.put(taskType, AgentProfiles.named(named));
+            });
             Endpoints endpoints = Endpoints.from(System.getenv(), Endpoints.LOCAL);
             String token = enrollmentToken != null ? enrollmentToken : System.getenv("AGENTYARD_ENROLLMENT_TOKEN");
             ControlPlane anonymous = new ControlPlane(endpoints, () -> null);
@@ -134,7 +149,7 @@ public final class AgentyardWorker {
             String workerId = enrolled.path("workerId").asText();
             WorkerConfig config = new WorkerConfig(workerId, name, type, queues.isEmpty() ? List.of(type) : queues,
                     enrolled.path("clientId").asText(), enrolled.path("clientSecret").asText(), endpoints,
-                    Map.of("*", agentCommand), workDir == null ? null : workDir.toAbsolutePath().toString());
+                    agents, workDir == null ? null : workDir.toAbsolutePath().toString());
             // the credentials are kept before anything else can fail: they cannot be fetched again
             config.save(dir);
             ControlPlane api = new ControlPlane(endpoints,

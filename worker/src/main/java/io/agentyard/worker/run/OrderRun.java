@@ -166,7 +166,8 @@ final class OrderRun implements Runnable {
             Tail stderr = new Tail(TAIL);
             AgentEvent.Result result = null;
             while (true) {
-                if (stop == null && Instant.now().isAfter(deadline.minus(DEADLINE_MARGIN))) {
+                // a question's wait does not count: task-service moves the deadline by it once answered
+                if (stop == null && openQuestions.isEmpty() && Instant.now().isAfter(deadline.minus(DEADLINE_MARGIN))) {
                     stop = Stop.TIMEOUT;
                 }
                 if (stop != null && agent.isAlive()) {

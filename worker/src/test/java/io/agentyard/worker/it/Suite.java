@@ -1,15 +1,19 @@
 package io.agentyard.worker.it;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.agentyard.shared.testing.FreshDatabaseResource;
 import io.agentyard.shared.testing.ServiceClients;
 import io.agentyard.shared.testing.SiblingService;
 import io.agentyard.shared.testing.TestTokens;
+import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 
 /**
@@ -68,10 +72,9 @@ final class Suite {
     /** An access token of the run's key, as identity-service would sign it. */
     String token(UUID subject, String role) {
         try {
-            var key = KeyUtils.decodePrivateKey(java.nio.file.Files.readString(FreshDatabaseResource.current().privateKey()));
-            return io.smallrye.jwt.build.Jwt.issuer(TestTokens.ISSUER).subject(subject.toString())
-                    .upn(role + "-" + subject.toString().substring(0, 8)).groups(java.util.Set.of(role))
-                    .expiresIn(3600).sign(key);
+            PrivateKey key = KeyUtils.decodePrivateKey(Files.readString(FreshDatabaseResource.current().privateKey()));
+            return Jwt.issuer(TestTokens.ISSUER).subject(subject.toString())
+                    .upn(role + "-" + subject.toString().substring(0, 8)).groups(Set.of(role)).expiresIn(3600).sign(key);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -1,8 +1,6 @@
 package io.agentyard.worker.it;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,12 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +130,25 @@ class WorkerIT {
     }
 
     @Test
+    void thePromptCarriesTheTaskItsContextAndLinkedDocuments() {
+        String document = as(developer).contentType(ContentType.JSON).body(Map.of("title", "Style guide",
+                        "documentType", "guide", "content", "Use four spaces, never tabs."))
+                .post(suite.chat.url() + "/api/context-documents").then().statusCode(201).extract().path("id");
+        String task = createTask("prompt", Map.of("context", Map.of("contextDocumentIds", List.of(document),
+                "module", "billing")));
+        awaitStatus(task, "completed");
+        String line = logs(executionOf(task).getString("id")).getList("items.message", String.class).stream()
+                .filter(message -> message.startsWith("PROMPT ")).findFirst().orElseThrow();
+        String prompt = new String(Base64.getDecoder().decode(line.substring("PROMPT ".length()).strip()));
+        assertTrue(prompt.startsWith("# Task: it prompt "), prompt);
+        assertTrue(prompt.contains("SCENARIO: prompt"), prompt);
+        assertTrue(prompt.contains("\"module\" : \"billing\""), prompt);
+        assertTrue(prompt.contains("## Context document: Style guide (guide)"), prompt);
+        assertTrue(prompt.contains("Use four spaces, never tabs."), prompt);
+        assertFalse(prompt.contains("contextDocumentIds"), prompt);
+    }
+
+    @Test
     void aQuestionBlocksTheTaskUntilAPersonAnswers() {
         String task = createTask("ask", Map.of());
         awaitTask(task, "blocked on its question", json -> "blocked".equals(json.getString("status"))
@@ -188,6 +209,33 @@ class WorkerIT {
         assertEquals("cancelled", execution.getString("status"));
         // nothing was reported for the attempt after the cancellation: no completion, no failure
         as(developer).get(suite.tasks.url() + "/api/tasks/" + task).then().body("status", is("cancelled"));
+    }
+
+    @Test
+    void aWorkerThatLostItsLeaseStopsTheAgentAndReportsNothingForIt() throws IOException, InterruptedException {
+        WorkerProcess frozen = registeredWorker("frozen", "bugfix");
+        frozen.start("run");
+        String task = createTask("hang-once", Map.of("taskType", "bugfix"));
+        Eventually.await(PATIENCE, "the agent started", () -> Files.exists(standinDir.resolve(task + ".pids")));
+        // the worker freezes (a paused VM, a long GC) past its lease: the order expires and goes back to the queue
+        signal("STOP", frozen.pid());
+        try {
+            awaitStatus(task, "queued");
+        } finally {
+            signal("CONT", frozen.pid());
+        }
+        // its next heartbeat is refused: it stops the first attempt's agent, then claims and runs the retry
+        assertStopped(task);
+        awaitStatus(task, "completed");
+        JsonPath[] executions = new JsonPath[1];
+        Eventually.await(PATIENCE, "both attempts' executions ended", () -> {
+            executions[0] = as(developer).queryParam("taskId", task).get(suite.executions.url() + "/api/executions")
+                    .then().statusCode(200).extract().jsonPath();
+            return List.of("completed", "timeout").equals(executions[0].getList("items.status"));
+        });
+        assertTrue(frozen.output().contains("stopped, the lease is gone; nothing more is reported"), frozen::output);
+        frozen.terminate();
+        assertEquals(0, frozen.exitWithin(Duration.ofSeconds(30)), frozen::output);
     }
 
     @Test
@@ -330,7 +378,7 @@ class WorkerIT {
         awaitTask(task, "status " + status, json -> status.equals(json.getString("status")));
     }
 
-    static void awaitTask(String task, String what, java.util.function.Predicate<JsonPath> condition) {
+    static void awaitTask(String task, String what, Predicate<JsonPath> condition) {
         Eventually.await(PATIENCE, "task " + task + ": " + what, () -> condition.test(
                 as(developer).get(suite.tasks.url() + "/api/tasks/" + task).then().extract().jsonPath()));
     }
@@ -366,7 +414,7 @@ class WorkerIT {
     /** How many of the stand-in's processes for {@code task} (the script and its sleep) still run. */
     static long pidsAlive(String task) {
         try {
-            return java.util.Arrays.stream(Files.readString(standinDir.resolve(task + ".pids")).trim().split(" "))
+            return Arrays.stream(Files.readString(standinDir.resolve(task + ".pids")).trim().split(" "))
                     .map(Long::parseLong).map(ProcessHandle::of).filter(handle -> handle.map(ProcessHandle::isAlive)
                             .orElse(false)).count();
         } catch (IOException e) {
@@ -379,8 +427,12 @@ class WorkerIT {
         Eventually.await(Duration.ofSeconds(10), "the agent's processes stopped", () -> pidsAlive(task) == 0);
     }
 
+    static void signal(String name, long pid) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).start().waitFor());
+    }
+
     static String git(Path dir, String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,11 @@ final class WorkerProcess {
         this.log = Path.of("target", "workers", name + ".log").toAbsolutePath();
         this.env = new HashMap<>(env);
         this.env.put("AGENTYARD_WORKER_HOME", home.toString());
+        try {
+            Files.deleteIfExists(log); // an earlier run's output must not answer this run's questions
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs a command to its end (a minute at most): its exit code. */
@@ -53,7 +59,7 @@ final class WorkerProcess {
         try {
             Files.createDirectories(log.getParent());
             Files.writeString(log, "$ agentyard-worker " + String.join(" ", args) + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
@@ -75,6 +81,10 @@ final class WorkerProcess {
         if (process != null) {
             process.destroyForcibly();
         }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {
