@@ -5,6 +5,8 @@
 // API): a `queued` task and one `pending` work order each, in the shape TaskService.create and
 // Dispatcher.enqueue write them, without their outbox events. Before each drain the claim's plan
 // is taken (EXPLAIN ANALYZE of the service's own statement, rolled back) to show which scans it makes.
+// Around each timed drain it scrapes the service's /q/metrics: the group commit's batches of claims
+// and of completions during the drain (mean batch size, mean wait before the batch started).
 //
 //   node agentyard.mjs --base http://127.0.0.1:PORT --db postgres://postgres@127.0.0.1:5432/DB \
 //        --key private.pem --n 2000 --w 16 [--warmup 200] [--seed] [--root REPO] [--out file.json]
@@ -120,6 +122,62 @@ async function outboxBacklog(db) {
   if (!rows[0].present) return null;
   const r = await db.query('SELECT count(*)::int AS n FROM task.outbox WHERE published_at IS NULL');
   return r.rows[0].n;
+}
+
+/**
+ * task-service's group-commit figures from its /q/metrics (Prometheus text), by kind (claims,
+ * completions): batches (`batch_size_count`), requests in them (`batch_size_sum`), batches of at
+ * most k requests (`le_k`, the histogram's cumulative buckets), requests timed (`wait_count`) and
+ * their wait before their batch started in seconds (`wait_sum`). A kind the service has not
+ * served yet has no meter (absent); an older build without these metrics gives {}; null when
+ * /q/metrics does not answer.
+ */
+async function groupCommitMetrics() {
+  try {
+    const res = await request(`${BASE}/q/metrics`, { dispatcher: agent, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) return null;
+    const out = {};
+    const sample = /^agentyard_group_commit_(batch_size_count|batch_size_sum|batch_size_bucket|wait_seconds_count|wait_seconds_sum)\{([^}]*)\}\s+(\S+)/gm;
+    for (const [, name, labels, value] of text.matchAll(sample)) {
+      const kind = /kind="([^"]*)"/.exec(labels)?.[1];
+      if (!kind) continue;
+      const key = name === 'batch_size_bucket' ? `le_${/le="([^"]*)"/.exec(labels)?.[1].replace(/\.0$/, '')}`
+        : name.replace('_seconds', '');
+      (out[kind] ??= {})[key] = Number(value);
+    }
+    return out;
+  } catch (err) {
+    log(`agentyard: /q/metrics unreadable: ${err.message}`);
+    return null;
+  }
+}
+
+/**
+ * What the group commit did between two scrapes, by kind: batches, requests, the mean batch size
+ * (requests / batches), the mean wait of a request before its batch started, and how many batches
+ * had at most k requests (k = 1, 2, 4, … 64). Null when the service did not expose the metrics.
+ */
+function groupCommitDelta(before, after) {
+  if (!before || !after || !Object.keys(after).length) return null;
+  const out = {};
+  for (const kind of ['claims', 'completions']) {
+    const a = after[kind] ?? {};
+    const b = before[kind] ?? {};
+    const d = (key) => (a[key] ?? 0) - (b[key] ?? 0);
+    const batches = d('batch_size_count');
+    const requests = d('batch_size_sum');
+    const waits = d('wait_count');
+    const buckets = Object.fromEntries(Object.keys(a).filter((k) => k.startsWith('le_')).map((k) => [k.slice(3), d(k)]));
+    out[kind] = {
+      batches,
+      requests,
+      mean_batch_size: batches > 0 ? Number((requests / batches).toFixed(2)) : null,
+      mean_wait_ms: waits > 0 ? Number((d('wait_sum') / waits * 1000).toFixed(3)) : null,
+      batches_of_at_most: buckets,
+    };
+  }
+  return out;
 }
 
 /** W worker clients claim (max per call) and complete until `total` orders are done. */
@@ -248,7 +306,10 @@ async function phase(db, workers, name, max) {
   if (plan) log(`agentyard ${name}: claim plan ${JSON.stringify(plan)}`);
   await db.query('CHECKPOINT');
   const backlogBefore = await outboxBacklog(db);
+  const metricsBefore = await groupCommitMetrics();
   const r = await drain(workers, max, N);
+  // every request of the drain has been answered (its batch started before): all are counted
+  r.group_commit = groupCommitDelta(metricsBefore, await groupCommitMetrics());
   r.enqueue_method = SEED ? 'sql' : 'api';
   r.attempt_sent = sendAttempt;
   r.claim_plan = plan;
@@ -258,6 +319,10 @@ async function phase(db, workers, name, max) {
   r.dispatch_wait_ms = dispatchWaitMs == null ? null : Number(dispatchWaitMs.toFixed(1));
   log(`agentyard ${name}: ${r.per_s} orders/s, claim p50 ${r.latency_ms.p50} ms p99 ${r.latency_ms.p99} ms, ` +
       `${r.empty_claims} empty claims, ${r.duplicate_claims} duplicates; cpu ${JSON.stringify(r.cpu)}`);
+  if (r.group_commit) {
+    log(`agentyard ${name}: group commit ${Object.entries(r.group_commit).map(([kind, g]) =>
+      `${kind} ${g.requests} in ${g.batches} batches (mean ${g.mean_batch_size}, wait ${g.mean_wait_ms} ms)`).join(', ')}`);
+  }
   return r;
 }
 

@@ -75,6 +75,7 @@ function drainRows(n) {
     p.attempt_sent === false ? 'service refused "attempt" in completions (sent without)' : null,
     p.cpu?.driver_cpu_ms_per_unit != null ? `driver ${fmt(p.cpu.driver_cpu_ms_per_unit, 3)} CPU-ms/order` : null,
     p.outbox_backlog?.drain_start != null ? `unpublished events ${p.outbox_backlog.drain_start} → ${p.outbox_backlog.drain_end}` : null,
+    p.group_commit ? `mean batch: claims ${fmt(p.group_commit.claims?.mean_batch_size, 2)}, completions ${fmt(p.group_commit.completions?.mean_batch_size, 2)}` : null,
   ];
   add('agentyard', 'Agentyard', 'single claim (max=1)', ay?.phases.single, 'orders/s', ayNotes);
   add('agentyard', 'Agentyard', 'batch claim (max=10)', ay?.phases.batch, 'orders/s', ayNotes);
@@ -193,6 +194,24 @@ for (const n of nList) {
   }
 }
 
+// --- Agentyard's group commit during each drain (from the service's /q/metrics) --------------------
+const GROUP_SIZES = ['1', '2', '4', '8', '16'];
+const groupRows = [];
+for (const n of nList) {
+  for (const mode of ['single', 'batch']) {
+    const phase = drains.agentyard[n]?.phases?.[mode];
+    if (!phase) continue;
+    if (!phase.group_commit) { groupRows.push([`N=${n}`, mode, '–', 'not measured (no group-commit metrics at /q/metrics: an older build?)', '', '', '', '']); continue; }
+    for (const kind of ['claims', 'completions']) {
+      const g = phase.group_commit[kind];
+      if (!g) continue;
+      const share = (k) => (g.batches > 0 && g.batches_of_at_most?.[k] != null ? `${fmt(100 * g.batches_of_at_most[k] / g.batches, 0)}%` : '–');
+      groupRows.push([`N=${n}`, mode, kind, g.requests, g.batches, fmt(g.mean_batch_size, 2), fmt(g.mean_wait_ms, 3),
+        GROUP_SIZES.map(share).join(' / ')]);
+    }
+  }
+}
+
 // --- wake-up table ---------------------------------------------------------------------------------
 const wakeNames = {
   agentyard: (r) => `Agentyard: ${r.claimers} claimers, claim max 1, waitSeconds 30`,
@@ -245,6 +264,15 @@ EXPLAIN ANALYZE of the service's own claim statement (rolled back) with the pend
 (custom) and forced generic (what a prepared statement may settle on after many executions).
 
 ${table(['N', 'Phase', 'Statement', 'Seq scans', 'Indexes used', 'ms'], planRows)}
+` : ''}${groupRows.length ? `
+## Agentyard's group commit during each drain
+
+From task-service's \`/q/metrics\`, scraped just before and just after each timed drain: the claims (and, separately, the completions)
+that went to the database together in one transaction. Mean batch = requests / batches (\`agentyard_group_commit_batch_size\` sum / count);
+mean wait = how long a request waited before its batch started (\`agentyard_group_commit_wait_seconds\` sum / count). Claims include the
+empty ones and those a long-polling claim makes again when woken. Batches of at most 1 / 2 / 4 / 8 / 16 requests, in % of the batches.
+
+${table(['N', 'Phase', 'Kind', 'Requests', 'Batches', 'Mean batch', 'Mean wait ms', 'Batches ≤ 1 / 2 / 4 / 8 / 16'], groupRows)}
 ` : ''}
 ## Wake-up latency
 

@@ -6,11 +6,15 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -25,6 +29,11 @@ import io.vertx.pgclient.PgException;
  * queue runs a lone request at once (no added wait); a busy one turns N round trips and commits
  * into one. Two requests with the same {@code key} never share a batch (a worker's claims must
  * each see the other's result).
+ * <p>
+ * Metrics, tagged {@code kind} (the name given): {@code agentyard.group_commit.batch_size}, the
+ * requests each batch merged (recorded once per batch as it starts, whatever its outcome, so its
+ * sum is the requests handled), and {@code agentyard.group_commit.wait}, how long each request
+ * waited in the queue before its batch started.
  *
  * @param <Q> a request
  * @param <A> its answer
@@ -35,7 +44,11 @@ final class GroupCommit<Q, A> {
     /** PostgreSQL's deadlock_detected: two batches locked rows in opposite orders; one is rolled back. */
     private static final String DEADLOCK = "40P01";
 
-    private record Waiting<Q, A>(Q request, UniEmitter<? super A> answer, Context context) {
+    /** Buckets of the batch size histogram: powers of two up to the default max-coalesced. */
+    private static final double[] BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
+
+    /** {@code since}: when it was queued ({@link System#nanoTime()}). */
+    private record Waiting<Q, A>(Q request, UniEmitter<? super A> answer, Context context, long since) {
     }
 
     private final String name;
@@ -43,19 +56,27 @@ final class GroupCommit<Q, A> {
     private final int maxBatch;
     private final Function<Q, Object> key;
     private final BiFunction<SqlConnection, List<Q>, Uni<List<A>>> run;
+    private final DistributionSummary batchSize;
+    private final Timer waited;
     private final ArrayDeque<Waiting<Q, A>> queue = new ArrayDeque<>();
     private boolean running;
 
     /**
+     * @param name what it merges ({@code claims}, {@code completions}): its metrics' {@code kind}
      * @param run does a batch's work in the given transaction and answers each request, in order
      */
     GroupCommit(String name, Pool pool, int maxBatch, Function<Q, Object> key,
-                BiFunction<SqlConnection, List<Q>, Uni<List<A>>> run) {
+                BiFunction<SqlConnection, List<Q>, Uni<List<A>>> run, MeterRegistry metrics) {
         this.name = name;
         this.pool = pool;
         this.maxBatch = maxBatch;
         this.key = key;
         this.run = run;
+        this.batchSize = DistributionSummary.builder("agentyard.group_commit.batch_size").tag("kind", name)
+                .description("Requests merged into each group-committed batch")
+                .serviceLevelObjectives(BATCH_SIZES).register(metrics);
+        this.waited = Timer.builder("agentyard.group_commit.wait").tag("kind", name)
+                .description("Time a group-committed request waited before its batch started").register(metrics);
     }
 
     /** Answers {@code request} once the batch it went in has committed, on the caller's Vert.x context. */
@@ -64,7 +85,7 @@ final class GroupCommit<Q, A> {
         return Uni.createFrom().emitter(emitter -> {
             boolean start;
             synchronized (this) {
-                queue.add(new Waiting<>(request, emitter, caller));
+                queue.add(new Waiting<>(request, emitter, caller, System.nanoTime()));
                 start = !running;
                 running = true;
             }
@@ -79,6 +100,11 @@ final class GroupCommit<Q, A> {
         if (batch.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
+        batchSize.record(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            waited.record(start - batch.get(i).since(), TimeUnit.NANOSECONDS);
+        }
         List<Q> requests = batch.stream().map(Waiting::request).toList();
         pool.withTransaction(connection -> run.apply(connection, requests))
                 .onFailure(GroupCommit::deadlocked).retry().atMost(2)
@@ -90,7 +116,7 @@ final class GroupCommit<Q, A> {
                     }
                     runNext();
                 }, failure -> {
-                    LOG.debugf("A %s batch of %d failed: %s", name, batch.size(), failure.getMessage());
+                    LOG.debugf("A batch of %d %s failed: %s", batch.size(), name, failure.getMessage());
                     batch.forEach(waiting -> on(waiting, () -> waiting.answer().fail(failure)));
                     runNext();
                 });

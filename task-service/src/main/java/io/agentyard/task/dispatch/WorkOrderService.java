@@ -27,6 +27,7 @@ import io.agentyard.task.task.Task;
 import io.agentyard.task.task.TaskRepository;
 import io.agentyard.task.task.TaskStatus;
 import io.agentyard.task.worker.WorkerStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -62,7 +63,7 @@ public class WorkOrderService {
 
     WorkOrderService(WorkOrderRepository workOrders, WorkerAssignmentRepository assignments, TaskRepository tasks,
                      Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool,
-                     TaskQuestionRepository questions, WorkOrderQueue queue) {
+                     TaskQuestionRepository questions, WorkOrderQueue queue, MeterRegistry metrics) {
         this.questions = questions;
         this.workOrders = workOrders;
         this.assignments = assignments;
@@ -73,11 +74,12 @@ public class WorkOrderService {
         this.pool = pool;
         this.queue = queue;
         // a worker's two claims in one statement would both count its free slots before either took one
-        this.claims = new GroupCommit<>("claim", pool, config.maxCoalesced(), claim -> claim.request().workerId(),
-                this::claimBatch);
-        this.completions = new GroupCommit<>("completion", pool, config.maxCoalesced(), WorkOrderQueue.Completion::id,
+        this.claims = new GroupCommit<>("claims", pool, config.maxCoalesced(), claim -> claim.request().workerId(),
+                this::claimBatch, metrics);
+        this.completions = new GroupCommit<>("completions", pool, config.maxCoalesced(), WorkOrderQueue.Completion::id,
                 (connection, batch) -> queue.complete(connection, batch)
-                        .map(done -> batch.stream().map(c -> Optional.ofNullable(done.get(c.id()))).toList()));
+                        .map(done -> batch.stream().map(c -> Optional.ofNullable(done.get(c.id()))).toList()),
+                metrics);
     }
 
     /** A claim waiting for its batch: from these queues. */
