@@ -63,7 +63,7 @@ public final class Workspaces {
             } else {
                 removeTree(clone);
                 Files.createDirectories(repos);
-                Git.run(repos, CLONE_TIMEOUT, "clone", "--quiet", "--no-checkout", repositoryUrl, clone.toString());
+                Git.run(repos, CLONE_TIMEOUT, "clone", "--quiet", "--no-checkout", "--", repositoryUrl, clone.toString());
             }
             Git.run(clone, GIT_TIMEOUT, "worktree", "prune");
             String start = Git.attempt(clone, GIT_TIMEOUT, "rev-parse", "--verify", "--quiet",
