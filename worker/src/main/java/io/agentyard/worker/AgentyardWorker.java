@@ -38,7 +38,7 @@ import sun.misc.Signal;
  * Exit codes: 0 done, 1 unexpected error, 2 bad usage or configuration, 3 credentials refused,
  * 4 worker unknown to the control plane, 5 control plane unreachable, 6 the question was not answered.
  */
-@Command(name = "agentyard-worker", mixinStandardHelpOptions = true, version = "agentyard-worker 0.1.0",
+@Command(name = "agentyard-worker", mixinStandardHelpOptions = true, version = AgentyardWorker.VERSION,
         description = "Runs coding agents (Claude Code, Codex, any command) for an Agentyard control plane.",
         subcommands = {AgentyardWorker.Register.class, AgentyardWorker.Run.class, AgentyardWorker.Ask.class,
                 AgentyardWorker.DemoAgent.class},
@@ -47,6 +47,8 @@ import sun.misc.Signal;
                 "4:worker unknown to the control plane", "5:control plane unreachable", "6:question not answered"})
 public final class AgentyardWorker {
 
+    static final String VERSION = "agentyard-worker 0.1.0";
+    static final List<String> LEVELS = List.of("beginner", "intermediate", "advanced", "expert");
     static final List<String> TASK_TYPES = List.of("feature", "bugfix", "test", "docs", "refactor", "review");
     static final int USAGE = 2;
     static final int REFUSED = 3;
@@ -112,6 +114,11 @@ public final class AgentyardWorker {
         @Option(names = "--admin-user", description = "register with an admin's credentials instead"
                 + " (password from $AGENTYARD_ADMIN_PASSWORD)")
         String adminUser;
+        @Option(names = "--answers-on-stdin", description = "the agent reads people's answers to the questions in its"
+                + " output on stdin (e.g. Claude Code with --input-format stream-json)")
+        boolean answersOnStdin;
+        @Option(names = "--allow-local-repositories", description = "let tasks name repositories on this machine (file://)")
+        boolean allowLocalRepositories;
 
         @Override
         public Integer call() throws IOException {
@@ -119,7 +126,8 @@ public final class AgentyardWorker {
             if (!TASK_TYPES.contains(type)) {
                 throw new IllegalArgumentException("--type: unknown worker type '" + type + "', one of " + TASK_TYPES);
             }
-            AgentCommand agentCommand = command != null ? new AgentCommand(command, format == null ? "text" : format)
+            AgentCommand agentCommand = command != null
+                    ? new AgentCommand(command, format == null ? "text" : format, answersOnStdin ? true : null)
                     : AgentProfiles.named(agent == null ? "demo" : agent);
             AgentOutput.forFormat(agentCommand.format()); // an unknown format fails here, not at the first order
             Map<String, AgentCommand> agents = new LinkedHashMap<>();
@@ -130,7 +138,49 @@ public final class AgentyardWorker {
                 }
                 agents.put(taskType, AgentProfiles.named(named));
             });
+            ObjectNode registration = registration(); // bad capabilities fail here, before a token is used up
             Endpoints endpoints = Endpoints.from(System.getenv(), Endpoints.LOCAL);
+            WorkerConfig existing = Files.isRegularFile(dir.resolve(WorkerConfig.FILE)) ? WorkerConfig.load(dir) : null;
+            ControlPlane.Credentials credentials = existing == null ? null : stillValid(existing, endpoints);
+            String workerId;
+            if (credentials != null) {
+                // registered before, and its credentials still work: describe it anew, enrol nothing
+                workerId = existing.workerId();
+            } else {
+                JsonNode enrolled = enroll(endpoints);
+                workerId = enrolled.path("workerId").asText();
+                credentials = new ControlPlane.Credentials(enrolled.path("clientId").asText(),
+                        enrolled.path("clientSecret").asText());
+            }
+            WorkerConfig config = new WorkerConfig(workerId, name, type, queues.isEmpty() ? List.of(type) : queues,
+                    credentials.clientId(), credentials.clientSecret(), endpoints, agents,
+                    workDir == null ? null : workDir.toAbsolutePath().toString(), allowLocalRepositories ? true : null);
+            // the credentials are kept before anything else can fail: they cannot be fetched again
+            config.save(dir);
+            ControlPlane.Credentials own = credentials;
+            new ControlPlane(endpoints, () -> own).put(endpoints.agent() + "/api/workers/me", registration);
+            System.out.println((existing != null && existing.workerId().equals(workerId) ? "Updated" : "Registered")
+                    + " worker " + name + " (" + workerId + "), type " + type + ", queues " + config.queues()
+                    + "; configuration in " + dir.resolve(WorkerConfig.FILE));
+            System.out.println("Start it with: agentyard-worker run" + (home.home != null ? " --home " + dir : ""));
+            return 0;
+        }
+
+        /** The stored credentials, when identity-service still takes them (null when refused: enrol again). */
+        private static ControlPlane.Credentials stillValid(WorkerConfig existing, Endpoints endpoints) {
+            ControlPlane.Credentials stored = new ControlPlane.Credentials(existing.clientId(), existing.clientSecret());
+            try {
+                new ControlPlane(endpoints, () -> stored).token();
+                return stored;
+            } catch (ApiException e) {
+                if (e.is(401)) {
+                    return null;
+                }
+                throw e;
+            }
+        }
+
+        private JsonNode enroll(Endpoints endpoints) {
             String token = enrollmentToken != null ? enrollmentToken : System.getenv("AGENTYARD_ENROLLMENT_TOKEN");
             ControlPlane anonymous = new ControlPlane(endpoints, () -> null);
             if (token == null || token.isBlank()) {
@@ -145,25 +195,12 @@ public final class AgentyardWorker {
                 String admin = anonymous.login(adminUser, password);
                 token = anonymous.createEnrollmentToken(admin, "agentyard-worker register " + name).path("token").asText();
             }
-            JsonNode enrolled = anonymous.enroll(token, name);
-            String workerId = enrolled.path("workerId").asText();
-            WorkerConfig config = new WorkerConfig(workerId, name, type, queues.isEmpty() ? List.of(type) : queues,
-                    enrolled.path("clientId").asText(), enrolled.path("clientSecret").asText(), endpoints,
-                    agents, workDir == null ? null : workDir.toAbsolutePath().toString());
-            // the credentials are kept before anything else can fail: they cannot be fetched again
-            config.save(dir);
-            ControlPlane api = new ControlPlane(endpoints,
-                    () -> new ControlPlane.Credentials(config.clientId(), config.clientSecret()));
-            api.put(endpoints.agent() + "/api/workers/me", registration(workerId));
-            System.out.println("Registered worker " + name + " (" + workerId + "), type " + type + ", queues "
-                    + config.queues() + "; configuration in " + dir.resolve(WorkerConfig.FILE));
-            System.out.println("Start it with: agentyard-worker run" + (home.home != null ? " --home " + dir : ""));
-            return 0;
+            return anonymous.enroll(token, name);
         }
 
-        private ObjectNode registration(String workerId) {
+        private ObjectNode registration() {
             ObjectNode body = ControlPlane.JSON.createObjectNode().put("name", name).put("workerType", type)
-                    .put("version", "agentyard-worker 0.1.0");
+                    .put("version", VERSION);
             if (maxConcurrent != null) {
                 body.put("maxConcurrentTasks", maxConcurrent);
             }
@@ -175,7 +212,11 @@ public final class AgentyardWorker {
                 int colon = capability.indexOf(':');
                 ObjectNode item = list.addObject().put("name", colon < 0 ? capability : capability.substring(0, colon));
                 if (colon >= 0) {
-                    item.put("level", capability.substring(colon + 1));
+                    String level = capability.substring(colon + 1);
+                    if (!LEVELS.contains(level)) {
+                        throw new IllegalArgumentException("--capability " + capability + ": the level must be one of " + LEVELS);
+                    }
+                    item.put("level", level);
                 }
             }
             return body;
@@ -228,9 +269,15 @@ public final class AgentyardWorker {
                 return USAGE;
             }
             String body = ControlPlane.JSON.writeValueAsString(Map.of("question", String.join(" ", words)));
-            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer;
+            try {
+                answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                System.err.println("agentyard-worker ask: the worker that started this run is gone (" + e.getMessage() + ")");
+                return UNANSWERED;
+            }
             if (answer.statusCode() != 200) {
                 System.err.println("agentyard-worker ask: " + answer.body());
                 return answer.statusCode() == 400 ? USAGE : UNANSWERED;

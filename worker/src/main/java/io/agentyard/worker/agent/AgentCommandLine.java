@@ -3,6 +3,8 @@ package io.agentyard.worker.agent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An agent command line, split into arguments as a shell would split it (spaces, single and double
@@ -10,6 +12,8 @@ import java.util.Map;
  * new arguments, and no shell ever sees the prompt, so nothing in a task can inject a command.
  */
 public final class AgentCommandLine {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
 
     private AgentCommandLine() {
     }
@@ -20,11 +24,15 @@ public final class AgentCommandLine {
     public static List<String> render(String template, Map<String, String> values) {
         List<String> args = new ArrayList<>();
         for (String word : split(template)) {
-            String arg = word;
-            for (Map.Entry<String, String> value : values.entrySet()) {
-                arg = arg.replace("{" + value.getKey() + "}", value.getValue());
+            // one pass: text a placeholder brings in (a description mentioning {workspace}) stays as it is
+            Matcher placeholder = PLACEHOLDER.matcher(word);
+            StringBuilder arg = new StringBuilder();
+            while (placeholder.find()) {
+                String value = values.get(placeholder.group(1));
+                placeholder.appendReplacement(arg, Matcher.quoteReplacement(value != null ? value : placeholder.group()));
             }
-            args.add(arg);
+            placeholder.appendTail(arg);
+            args.add(arg.toString());
         }
         return args;
     }

@@ -21,8 +21,10 @@ import io.agentyard.worker.Threads;
 
 /**
  * One agent CLI running in a workspace: its stdout and stderr read line by line (in arrival order
- * per stream) into {@link #lines()}, its stdin open only when the agent takes answers there, and its
- * whole process tree stopped on demand (TERM, then KILL after a grace).
+ * per stream) into {@link #lines()}, its stdin open only when the agent takes answers there. It runs
+ * in a session and process group of its own ({@code setsid}), so that everything it starts, even
+ * what it leaves behind in the background, is stopped with it (TERM, then KILL after a grace), and a
+ * Ctrl-C at the worker's terminal reaches the worker, not the agents.
  */
 public final class AgentProcess {
 
@@ -33,16 +35,21 @@ public final class AgentProcess {
         }
     }
 
-    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    static final Duration KILL_GRACE = Duration.ofSeconds(3);
+    private static final String SETSID = "/usr/bin/setsid";
     /** Longest line passed on; agents sometimes print megabytes of JSON on one line. */
     private static final int MAX_LINE = 256 * 1024;
 
     private final Process process;
+    /** The agent's process group (its own pid, under setsid), or null where setsid is missing. */
+    private final Long group;
     private final BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
     private final OutputStream stdin;
+    private Integer stoppedWith;
 
-    private AgentProcess(Process process, boolean keepStdin) throws IOException {
+    private AgentProcess(Process process, boolean grouped, boolean keepStdin) throws IOException {
         this.process = process;
+        this.group = grouped ? process.pid() : null;
         if (keepStdin) {
             this.stdin = process.getOutputStream();
         } else {
@@ -67,9 +74,14 @@ public final class AgentProcess {
                                      boolean keepStdin) throws IOException {
         List<String> resolved = new ArrayList<>(command);
         resolved.set(0, resolve(command.get(0), env.getOrDefault("PATH", System.getenv("PATH"))));
+        // the JVM's child is never a group leader, so setsid makes it one without forking: same pid
+        boolean grouped = Files.isExecutable(Path.of(SETSID));
+        if (grouped) {
+            resolved.add(0, SETSID);
+        }
         ProcessBuilder builder = new ProcessBuilder(resolved).directory(workspace.toFile());
         builder.environment().putAll(env);
-        return new AgentProcess(builder.start(), keepStdin);
+        return new AgentProcess(builder.start(), grouped, keepStdin);
     }
 
     private static String resolve(String program, String path) throws IOException {
@@ -117,21 +129,57 @@ public final class AgentProcess {
     }
 
     /**
-     * Stops the agent and everything it started: TERM to the whole tree (children first, so a shell
-     * script's children do not outlive it), KILL to what is left after a grace. Returns the exit code.
+     * Stops the agent and everything it started: TERM to its process group (or, without setsid, to
+     * every descendant), KILL to what is left after a grace. Safe to call again and from any thread:
+     * the exit code of the first stop is answered.
      */
-    public int stop() throws InterruptedException {
+    public synchronized int stop() throws InterruptedException {
+        if (stoppedWith != null) {
+            return stoppedWith;
+        }
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.forEach(ProcessHandle::destroy);
-        process.destroy();
+        signal("TERM", tree);
         if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             process.descendants().forEach(tree::add);
-            tree.forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            signal("KILL", tree);
             process.waitFor();
         }
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        return process.exitValue();
+        signal("KILL", tree); // whatever ignored TERM in the group, now that the leader is gone
+        stoppedWith = process.exitValue();
+        return stoppedWith;
+    }
+
+    /** After a normal exit: stops what the agent left running in the background (a dev server, a watcher). */
+    public void stopLeftovers() {
+        if (group != null) {
+            signal("KILL", List.of());
+        }
+    }
+
+    private void signal(String name, List<ProcessHandle> tree) {
+        if (group != null) {
+            try {
+                new ProcessBuilder("kill", "-" + name, "--", "-" + group).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // no kill program: fall back to the descendants the JVM can see
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean hard = name.equals("KILL");
+        for (ProcessHandle handle : tree) {
+            if (hard) {
+                handle.destroyForcibly();
+            } else {
+                handle.destroy();
+            }
+        }
+        if (hard) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
     }
 
     private Thread reader(String stream, InputStream input) {

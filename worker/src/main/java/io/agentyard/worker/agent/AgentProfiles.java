@@ -12,13 +12,14 @@ public final class AgentProfiles {
 
     /**
      * Claude Code in print mode with its JSON event stream (needs {@code --verbose}); edits are
-     * accepted without asking, since nobody sits at the terminal. Codex likewise ({@code --full-auto}:
+     * accepted without asking, since nobody sits at the terminal, and so is its Bash tool running
+     * {@code agentyard-worker ask}, its way to ask a person. Codex likewise ({@code --full-auto}:
      * workspace-write sandbox, no approvals). {@code demo} needs no agent CLI: the worker's own
      * stand-in that reads the prompt, writes a file and reports.
      */
     public static final Map<String, AgentCommand> BUILT_IN = Map.of(
             "claude", new AgentCommand("claude -p {prompt} --output-format stream-json --verbose"
-                    + " --permission-mode acceptEdits", "claude-stream-json"),
+                    + " --permission-mode acceptEdits --allowedTools 'Bash(agentyard-worker ask:*)'", "claude-stream-json"),
             "codex", new AgentCommand("codex exec --json --full-auto {prompt}", "codex-json"),
             "demo", new AgentCommand("agentyard-worker demo-agent {promptFile}", "text"));
 

@@ -74,7 +74,7 @@ public final class ControlPlane {
 
     /** The worker's access token, renewed when it is close to expiring. */
     public synchronized String token() {
-        if (token == null || Instant.now().isAfter(tokenExpiresAt.minus(RENEW_BEFORE))) {
+        if (token == null || Instant.now().isAfter(tokenExpiresAt)) {
             Credentials own = credentials.get();
             if (own == null) {
                 throw new IllegalStateException("this worker has no credentials yet: run `agentyard-worker register`");
@@ -83,7 +83,9 @@ public final class ControlPlane {
             JsonNode answer = send("POST", endpoints.identity() + "/api/auth/token", JSON.createObjectNode()
                     .put("clientId", own.clientId()).put("clientSecret", own.clientSecret()), null, null, CALL_TIMEOUT);
             token = answer.path("accessToken").asText();
-            tokenExpiresAt = asked.plusSeconds(answer.path("expiresIn").asLong(300));
+            // renew a minute early, or halfway through a token that lives less than two minutes
+            long lifetime = answer.path("expiresIn").asLong(300);
+            tokenExpiresAt = asked.plusSeconds(lifetime).minus(RENEW_BEFORE).plusSeconds(Math.max(0, 120 - lifetime) / 2);
         }
         return token;
     }

@@ -20,14 +20,16 @@ import io.agentyard.worker.api.ControlPlane;
  * client credentials, where the suite is, the queues it serves, and how to run its agent.
  * Kept as JSON in {@code <home>/config.json}, readable by its owner only (0600).
  *
- * @param agents      agent command per task type ({@code "*"}: every other type)
- * @param workDir     where repositories are cloned and runs get their workspaces
+ * @param agents                 agent command per task type ({@code "*"}: every other type)
+ * @param workDir                where repositories are cloned and runs get their workspaces
+ * @param allowLocalRepositories whether a task may name a repository on this machine ({@code file://}):
+ *                               off by default, since a task's author could then read any repository here
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WorkerConfig(String workerId, String name, String workerType, List<String> queues, String clientId,
                            String clientSecret, Endpoints endpoints, Map<String, AgentCommand> agents,
-                           String workDir) {
+                           String workDir, Boolean allowLocalRepositories) {
 
     public static final String FILE = "config.json";
 
@@ -77,7 +79,7 @@ public record WorkerConfig(String workerId, String name, String workerType, List
 
     /** Writes the configuration readable by its owner only, replacing the file at once (never half-written). */
     public void save(Path home) throws IOException {
-        Files.createDirectories(home);
+        createPrivateDirectory(home);
         Path temp = home.resolve(FILE + ".tmp");
         Files.deleteIfExists(temp);
         try {
@@ -90,6 +92,21 @@ public record WorkerConfig(String workerId, String name, String workerType, List
             Files.move(temp, home.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, home.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public boolean localRepositoriesAllowed() {
+        return Boolean.TRUE.equals(allowLocalRepositories);
+    }
+
+    /** A folder only its owner may enter (0700): it holds credentials, prompts and workspaces. */
+    public static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectories(dir);
+            }
         }
     }
 

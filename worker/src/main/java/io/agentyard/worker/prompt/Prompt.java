@@ -18,6 +18,9 @@ public final class Prompt {
     public record Document(String id, String title, String documentType, String content) {
     }
 
+    /** Context documents take at most this much of the prompt, which must fit in one command-line argument. */
+    static final int MAX_DOCUMENTS_CHARS = 64 * 1024;
+
     private Prompt() {
     }
 
@@ -36,7 +39,9 @@ public final class Prompt {
         prompt.append("# Task: ").append(payload.path("title").asText()).append("\n\n");
         prompt.append("Type: ").append(payload.path("taskType").asText()).append(", priority: ")
                 .append(payload.path("priority").asText()).append("\n");
-        field(prompt, "Repository", payload.path("repositoryUrl"));
+        // credentials in the URL (https://user:token@host) are git's business, never the model's
+        field(prompt, "Repository", JsonNodeFactory.instance.textNode(
+                payload.path("repositoryUrl").asText("").replaceAll("(?<=://)[^/@\\s]+@", "")));
         field(prompt, "Branch", payload.path("branchName"));
         field(prompt, "Issue", payload.path("issueNumber"));
         field(prompt, "Pull request", payload.path("prNumber"));
@@ -57,9 +62,20 @@ public final class Prompt {
         if (input.isObject() && input.size() > 0) {
             prompt.append("\n## Input\n\n```json\n").append(input.toPrettyString()).append("\n```\n");
         }
+        int room = MAX_DOCUMENTS_CHARS;
         for (Document document : documents) {
+            String content = document.content().strip();
             prompt.append("\n## Context document: ").append(document.title()).append(" (")
-                    .append(document.documentType()).append(")\n\n").append(document.content().strip()).append("\n");
+                    .append(document.documentType()).append(")\n\n");
+            if (content.length() > room) {
+                // one argument of a command line holds at most 128 KiB on Linux: the prompt must stay below
+                prompt.append(content, 0, Math.max(0, room)).append("\n\n[cut: read the whole document, id ")
+                        .append(document.id()).append(", from chat-service's /api/context-documents]\n");
+                room = 0;
+            } else {
+                prompt.append(content).append("\n");
+                room -= content.length();
+            }
         }
         prompt.append("\n## How to work\n\nYou run unattended in a workspace prepared for this task. Make the change,"
                 + " check it, and end with a short summary of what you did. If you cannot go on without a person's"

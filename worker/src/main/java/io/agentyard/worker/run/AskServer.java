@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.agentyard.worker.Threads;
 import io.agentyard.worker.api.ControlPlane;
 
 /**
@@ -33,11 +34,7 @@ final class AskServer implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/ask", this::ask);
         // each waiting question holds a thread until its answer: a small cached pool, not the server's one thread
-        server.setExecutor(Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "ask");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server.setExecutor(Executors.newCachedThreadPool(Threads.factory("ask")));
         server.start();
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,7 +43,7 @@ final class OrderRun implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(OrderRun.class.getName());
     /** The agent is stopped this long before the order's deadline, so the failure still reaches task-service in time. */
-    private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(2);
+    private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(8);
     private static final Duration ANSWER_POLL = Duration.ofSeconds(1);
     private static final int TAIL = 64 * 1024;
 
@@ -56,6 +57,11 @@ final class OrderRun implements Runnable {
         Stop(String reason) {
             this.reason = reason;
         }
+
+        /** The attempt is no longer this worker's: nothing more is reported for it. */
+        boolean ownsNothingMore() {
+            return this == CANCELLED || this == LEASE_LOST;
+        }
     }
 
     private final RunContext context;
@@ -65,8 +71,11 @@ final class OrderRun implements Runnable {
     private final int attempt;
     private final String runName;
     private final Map<String, CompletableFuture<String>> openQuestions = new ConcurrentHashMap<>();
-    private volatile Stop stop;
+    private final AtomicReference<Stop> stop = new AtomicReference<>();
+    /** Set when the run has ended, whatever the reason: the lease keeper stops. */
+    private volatile boolean done;
     private volatile AgentProcess process;
+    private volatile Reporter reporter;
     private volatile Instant deadline;
     private volatile Instant leaseExpiresAt = Instant.now().plusSeconds(30);
     private String conversationId;
@@ -88,47 +97,61 @@ final class OrderRun implements Runnable {
         return order.path("taskId").asText();
     }
 
-    /** Stops the run from outside (the worker is shutting down): the agent is stopped, the order failed as retryable. */
+    /**
+     * Stops the run (the task was cancelled, the lease is gone, the worker is shutting down): the
+     * agent's process tree is stopped here, on the caller's thread, so it never outlives the worker.
+     * After a cancellation or a lost lease nothing more is reported for the attempt; after a
+     * shutdown the order is failed as retryable. The first reason counts.
+     */
     void abort(Stop why) {
-        if (stop == null) {
-            stop = why;
+        if (!stop.compareAndSet(null, why)) {
+            return;
+        }
+        Reporter own = reporter;
+        if (own != null && why.ownsNothingMore()) {
+            own.close();
         }
         openQuestions.values().forEach(answer -> answer.cancel(false));
+        AgentProcess agent = process;
+        if (agent != null) {
+            try {
+                agent.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
     public void run() {
         Instant started = Instant.now();
         Workspace workspace = null;
-        Thread keeper = null;
         try {
             LOG.info(() -> "order " + id() + " (task " + taskId() + ", attempt " + attempt + "): claimed");
             deadline = Instant.parse(order.path("leaseExpiresAt").asText(Instant.now().plusSeconds(60).toString()));
             heartbeat();
-            if (stop != null) {
+            if (stop.get() != null) {
                 return;
             }
-            keeper = Threads.daemon("lease-" + runName, this::keepLease);
+            Threads.daemon("lease-" + runName, this::keepLease);
             workspace = context.workspaces().prepare(runName, text(payload, "repositoryUrl"),
                     text(payload, "branchName"), taskId());
-            String prompt = Prompt.render(payload, documents());
-            Outcome outcome = runAgent(workspace, prompt);
-            if (stop == Stop.CANCELLED || stop == Stop.LEASE_LOST) {
-                LOG.info(() -> "order " + id() + ": stopped, " + stop.reason + "; nothing more is reported");
+            Outcome outcome = stop.get() == null ? runAgent(workspace, Prompt.render(payload, documents())) : null;
+            Stop stopped = stop.get();
+            if (stopped != null && stopped.ownsNothingMore()) {
+                LOG.info(() -> "order " + id() + ": stopped, " + stopped.reason + "; nothing more is reported");
                 return;
             }
             finish(outcome, workspace, started);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "order " + id() + " failed: " + e.getMessage(), e);
-            if (stop != Stop.CANCELLED && stop != Stop.LEASE_LOST) {
+            Stop stopped = stop.get();
+            if (stopped == null || !stopped.ownsNothingMore()) {
                 fail(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), true);
             }
         } finally {
-            Stop finalStop = stop;
-            stop = finalStop == null ? Stop.SHUTDOWN : finalStop; // ends the lease keeper
-            if (keeper != null) {
-                keeper.interrupt();
-            }
+            done = true;
+            openQuestions.values().forEach(answer -> answer.cancel(false));
             if (workspace != null) {
                 context.workspaces().release(workspace);
             }
@@ -151,6 +174,7 @@ final class OrderRun implements Runnable {
         List<String> argv = AgentCommandLine.render(command.command(), values);
         AgentOutput output = AgentOutput.forFormat(command.format());
         Reporter reporter = new Reporter(context.api(), order.path("executionId").asText());
+        this.reporter = reporter;
         String askToken = context.askServer().open(this);
         try {
             Map<String, String> env = context.agentEnvironment(askToken);
@@ -162,16 +186,20 @@ final class OrderRun implements Runnable {
                     + (workspace.isGit() ? " (branch " + workspace.branch() + ")" : ""), Map.of("source", "worker"));
             AgentProcess agent = AgentProcess.start(argv, workspace.dir(), env, command.takesAnswersOnStdin());
             process = agent;
+            if (stop.get() != null) {
+                agent.stop(); // stopped while the agent was starting, before abort() could see it
+            }
+            Duration margin = min(DEADLINE_MARGIN, Duration.between(Instant.now(), deadline).dividedBy(4));
             Tail stdout = new Tail(TAIL);
             Tail stderr = new Tail(TAIL);
             AgentEvent.Result result = null;
             while (true) {
                 // a question's wait does not count: task-service moves the deadline by it once answered
-                if (stop == null && openQuestions.isEmpty() && Instant.now().isAfter(deadline.minus(DEADLINE_MARGIN))) {
-                    stop = Stop.TIMEOUT;
-                }
-                if (stop != null && agent.isAlive()) {
-                    reporter.log("WARNING", "agentyard-worker: stopping the agent: " + stop.reason, Map.of("source", "worker"));
+                if (openQuestions.isEmpty() && Instant.now().isAfter(deadline.minus(margin))
+                        && stop.compareAndSet(null, Stop.TIMEOUT)) {
+                    reporter.log("WARNING", "agentyard-worker: stopping the agent: " + Stop.TIMEOUT.reason,
+                            Map.of("source", "worker"));
+                    reporter.flush();
                     agent.stop();
                 }
                 AgentProcess.Line line = agent.lines().poll(Reporter.FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -182,15 +210,16 @@ final class OrderRun implements Runnable {
                     boolean out = line.stream().equals("stdout");
                     (out ? stdout : stderr).add(line.text());
                     for (AgentEvent event : out ? output.stdout(line.text()) : output.stderr(line.text())) {
-                        result = handle(event, reporter, output, result);
+                        result = handle(event, reporter, output, command, result);
                     }
                 }
                 reporter.tick();
             }
             Integer exit = agent.waitFor(Duration.ofSeconds(10));
             int exitCode = exit == null ? agent.stop() : exit;
+            agent.stopLeftovers();
             for (AgentEvent event : output.end(exitCode)) {
-                result = handle(event, reporter, output, result);
+                result = handle(event, reporter, output, command, result);
             }
             reporter.log(exitCode == 0 ? "INFO" : "ERROR", "agentyard-worker: the agent exited with code " + exitCode,
                     Map.of("source", "worker", "exitCode", exitCode));
@@ -202,9 +231,12 @@ final class OrderRun implements Runnable {
         }
     }
 
-    private AgentEvent.Result handle(AgentEvent event, Reporter reporter, AgentOutput output, AgentEvent.Result result) {
+    private AgentEvent.Result handle(AgentEvent event, Reporter reporter, AgentOutput output, AgentCommand command,
+                                     AgentEvent.Result result) {
         reporter.report(event);
-        if (event instanceof AgentEvent.Question question) {
+        // a question the agent asks in its output can be answered only on its stdin; otherwise it
+        // asks with `agentyard-worker ask`, and the task is not blocked for a question nobody can answer
+        if (event instanceof AgentEvent.Question question && command.takesAnswersOnStdin()) {
             reporter.flush();
             Threads.daemon("question-" + runName, () -> {
                 String answer = ask(question.text());
@@ -246,17 +278,18 @@ final class OrderRun implements Runnable {
     }
 
     boolean isRunning() {
-        return stop == null;
+        return stop.get() == null && !done;
     }
 
     private void finish(Outcome outcome, Workspace workspace, Instant started) throws IOException {
         long durationMs = Duration.between(started, Instant.now()).toMillis();
-        if (stop == Stop.TIMEOUT) {
-            fail(stop.reason + " (" + deadline + ") and was stopped (exit code " + outcome.exitCode() + ")", true);
+        Stop stopped = stop.get();
+        if (stopped == Stop.TIMEOUT) {
+            fail(stopped.reason + " (" + deadline + ") and was stopped (exit code " + outcome.exitCode() + ")", true);
             return;
         }
-        if (stop == Stop.SHUTDOWN) {
-            fail(stop.reason, true);
+        if (stopped == Stop.SHUTDOWN || outcome == null) {
+            fail(Stop.SHUTDOWN.reason, true);
             return;
         }
         boolean succeeded = outcome.exitCode() == 0 && (outcome.result() == null || !outcome.result().error());
@@ -299,8 +332,9 @@ final class OrderRun implements Runnable {
         completion.put("stdout", outcome.stdout());
         completion.put("stderr", outcome.stderr());
         completion.put("metrics", metrics);
-        report("complete", completion);
-        LOG.info(() -> "order " + id() + ": completed in " + durationMs + " ms, " + changed.size() + " files changed");
+        if (report("complete", completion)) {
+            LOG.info(() -> "order " + id() + ": completed in " + durationMs + " ms, " + changed.size() + " files changed");
+        }
     }
 
     private String commitMessage() {
@@ -310,40 +344,55 @@ final class OrderRun implements Runnable {
 
     private void fail(String error, boolean retryable) {
         String text = error.length() > 9_000 ? error.substring(0, 9_000) : error;
-        report("fail", Map.of("attempt", attempt, "error", text, "retryable", retryable));
-        LOG.info(() -> "order " + id() + ": failed: " + text);
+        if (report("fail", Map.of("attempt", attempt, "error", text, "retryable", retryable))) {
+            LOG.info(() -> "order " + id() + ": failed: " + text);
+        }
     }
 
-    /** Completes or fails the order, retrying while task-service is unreachable, until the deadline's end. */
-    private void report(String action, Map<String, Object> body) {
+    /**
+     * Completes or fails the order, retrying while task-service is unreachable (8 tries, about a
+     * minute). A completion task-service refuses as such (400, 413: too big, malformed) becomes a
+     * failure, so the order never waits for its lease to run out. True when the call was taken.
+     */
+    private boolean report(String action, Map<String, Object> body) {
         for (int attempt = 1; ; attempt++) {
             try {
                 context.api().post(orderUrl + "/" + action, body);
-                return;
+                return true;
             } catch (ApiException e) {
-                if (!e.isTransient() || attempt >= 8) {
-                    LOG.warning(() -> "order " + id() + ": could not " + action + ": " + e.getMessage());
-                    return;
+                if (e.isTransient() && attempt < 8) {
+                    sleep(Math.min(10_000L, 250L << attempt));
+                    continue;
                 }
-                sleep(Math.min(10_000L, 250L << attempt));
+                LOG.warning(() -> "order " + id() + ": could not " + action + ": " + e.getMessage());
+                if (action.equals("complete") && (e.is(400) || e.is(413) || e.is(422))) {
+                    fail("the worker's completion was refused (" + e.getMessage() + ")", true);
+                }
+                return false;
             }
         }
     }
 
-    /** Heartbeats the lease every third of its interval (every second while a question waits). */
+    /**
+     * Heartbeats the lease every third of its interval (every second while a question waits). When
+     * task-service cannot be reached until the lease has run out, the attempt is as good as lost:
+     * another worker may already run it, so the agent is stopped.
+     */
     private void keepLease() {
-        while (stop == null) {
-            Instant now = Instant.now();
-            Duration left = Duration.between(now, leaseExpiresAt);
+        while (!done && stop.get() == null) {
+            Duration left = Duration.between(Instant.now(), leaseExpiresAt);
             Duration pause = openQuestions.isEmpty() ? left.dividedBy(3) : ANSWER_POLL;
             sleep(Math.max(200, Math.min(pause.toMillis(), 30_000)));
-            if (stop != null) {
+            if (done || stop.get() != null) {
                 return;
             }
             try {
                 heartbeat();
             } catch (RuntimeException e) {
                 LOG.warning(() -> "order " + id() + ": heartbeat failed: " + e.getMessage());
+                if (Instant.now().isAfter(leaseExpiresAt) && openQuestions.isEmpty()) {
+                    abort(Stop.LEASE_LOST);
+                }
             }
         }
     }
@@ -390,6 +439,10 @@ final class OrderRun implements Runnable {
             }
         }
         return documents;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String text(JsonNode node, String field) {

@@ -36,11 +36,13 @@ final class Reporter {
 
     private final ControlPlane api;
     private final String execution;
-    private final ArrayNode pending = ControlPlane.JSON.createArrayNode();
+    private ArrayNode pending = ControlPlane.JSON.createArrayNode();
+    /** A batch that could not be sent yet: it goes again, as it was, before anything newer. */
+    private Batch unsent;
     private final Map<String, String> stepIds = new HashMap<>();
     private int pendingChars;
     private Instant oldestPending;
-    private boolean closed;
+    private volatile boolean closed;
     private long linesSent;
     private int steps;
 
@@ -83,27 +85,78 @@ final class Reporter {
 
     /** Sends the pending lines when the oldest has waited long enough. */
     void tick() {
-        if (oldestPending != null && Instant.now().isAfter(oldestPending.plus(FLUSH_EVERY))) {
+        if (unsent != null || oldestPending != null && Instant.now().isAfter(oldestPending.plus(FLUSH_EVERY))) {
             flush();
         }
     }
 
+    /**
+     * Sends the pending lines. A batch that fails for now is kept as it is, with its idempotency key,
+     * and sent again first at the next flush (stored once however often it is sent); lines logged
+     * meanwhile wait behind it, so the order holds.
+     */
     void flush() {
-        if (pending.isEmpty() || closed) {
-            pending.removeAll();
-            oldestPending = null;
-            pendingChars = 0;
+        if (closed) {
+            unsent = null;
+            clearPending();
             return;
         }
-        ObjectNode batch = ControlPlane.JSON.createObjectNode();
-        batch.set("lines", pending.deepCopy());
-        int count = pending.size();
-        pending.removeAll();
+        if (unsent != null && !sendBatch(unsent)) {
+            if (pendingChars > 4 * MAX_BATCH_CHARS) {
+                clearPending(); // execution-service away so long that the lines cannot all wait
+            }
+            return;
+        }
+        unsent = null;
+        ArrayNode waiting = pending;
+        clearPending();
+        // lines that piled up while execution-service was away go in batches it accepts
+        int next = 0;
+        while (next < waiting.size()) {
+            ArrayNode chunk = ControlPlane.JSON.createArrayNode();
+            int chars = 0;
+            while (next < waiting.size() && chunk.size() < MAX_LINES && chars < MAX_BATCH_CHARS) {
+                JsonNode line = waiting.get(next++);
+                chars += line.path("message").asText().length() + 64;
+                chunk.add(line);
+            }
+            ObjectNode lines = ControlPlane.JSON.createObjectNode();
+            lines.set("lines", chunk);
+            Batch batch = new Batch(lines, UUID.randomUUID().toString(), chunk.size());
+            if (!sendBatch(batch)) {
+                if (!closed) {
+                    unsent = batch;
+                    for (int i = next; i < waiting.size(); i++) {
+                        pending.add(waiting.get(i));
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    private boolean sendBatch(Batch batch) {
+        boolean sent = send(() -> api.post(execution + "/logs", batch.body(), Map.of("Idempotency-Key", batch.key()),
+                Duration.ofSeconds(30))) != null;
+        if (sent) {
+            linesSent += batch.count();
+        }
+        return sent;
+    }
+
+    /** Lines sent as one request, under one idempotency key. */
+    private record Batch(ObjectNode body, String key, int count) {
+    }
+
+    /** Nothing more is sent for this run (it is no longer this worker's). */
+    void close() {
+        closed = true;
+    }
+
+    private void clearPending() {
+        pending = ControlPlane.JSON.createArrayNode();
         oldestPending = null;
         pendingChars = 0;
-        String key = UUID.randomUUID().toString();
-        send(() -> api.post(execution + "/logs", batch, Map.of("Idempotency-Key", key), Duration.ofSeconds(30)));
-        linesSent += count;
     }
 
     long linesSent() {
@@ -155,7 +208,11 @@ final class Reporter {
         }
     }
 
-    /** A call tried a few times while the service is unreachable or failing; a refusal closes the reporter. */
+    /**
+     * A call tried a few times while the service is unreachable or failing: its answer, or null. A
+     * refusal that means the execution is no longer this run's (403: another holder; 404; 409 "has
+     * finished") closes the reporter.
+     */
     private JsonNode send(Supplier<JsonNode> call) {
         if (closed) {
             return null;
@@ -168,8 +225,7 @@ final class Reporter {
                     sleep(250L << attempt);
                     continue;
                 }
-                if (e.is(403) || e.is(409) || e.is(404)) {
-                    // the execution finished or is no longer ours: nothing more of this run belongs there
+                if (e.is(403) || e.is(404) || (e.is(409) && e.getMessage().contains("has finished"))) {
                     closed = true;
                 }
                 LOG.log(Level.WARNING, "execution {0}: {1}", new Object[] {execution, e.getMessage()});

@@ -20,11 +20,14 @@ record RunContext(ControlPlane api, WorkerConfig config, Workspaces workspaces, 
                   Path bin) {
 
     static RunContext create(ControlPlane api, WorkerConfig config, Path home, AskServer askServer) throws IOException {
+        WorkerConfig.createPrivateDirectory(home);
         Path bin = home.resolve("bin");
         Files.createDirectories(bin);
-        Files.createDirectories(home.resolve("prompts"));
+        WorkerConfig.createPrivateDirectory(home.resolve("prompts"));
         writeLauncher(bin.resolve("agentyard-worker"));
-        return new RunContext(api, config, new Workspaces(config.workDirOr(home)), askServer, home, bin);
+        Workspaces workspaces = new Workspaces(config.workDirOr(home), config.localRepositoriesAllowed());
+        workspaces.sweep();
+        return new RunContext(api, config, workspaces, askServer, home, bin);
     }
 
     Path promptFile(String runName) {

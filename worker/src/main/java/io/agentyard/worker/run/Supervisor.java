@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.agentyard.worker.Threads;
 import io.agentyard.worker.api.ApiException;
 import io.agentyard.worker.api.ControlPlane;
 import io.agentyard.worker.config.WorkerConfig;
@@ -72,23 +73,20 @@ public final class Supervisor {
         List<String> queues = config.queues();
         LOG.info(() -> "worker " + config.name() + " (" + config.workerId() + ") serving " + queues + " with "
                 + slots + " slot(s); heartbeat every " + beat.toSeconds() + " s");
-        ExecutorService runs = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "order");
-            thread.setDaemon(true);
-            return thread;
-        });
-        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService runs = Executors.newCachedThreadPool(Threads.factory("order"));
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(Threads.factory("heartbeat"));
         try (AskServer askServer = new AskServer()) {
             RunContext context = RunContext.create(api, config, home, askServer);
-            heartbeat();
+            untilReachable(() -> {
+                heartbeat();
+                return ControlPlane.JSON.nullNode();
+            });
             heartbeats.scheduleAtFixedRate(this::heartbeatQuietly, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
             claimLoop(context, runs, queues, slots);
             drain();
         } finally {
+            // however the loop ended (credentials refused, a bug): no agent outlives the worker
+            running.forEach(run -> run.abort(OrderRun.Stop.SHUTDOWN));
             heartbeats.shutdownNow();
             runs.shutdownNow();
         }
@@ -119,13 +117,15 @@ public final class Supervisor {
                     heartbeatQuietly();
                 } else if (e.is(401)) {
                     throw new CredentialsRefused(e);
+                } else if (e.is(403)) {
+                    throw new NotRegistered(); // task-service knows no such worker: it was deleted
                 } else if (!e.isTransient()) {
                     throw e;
                 } else {
                     LOG.warning("cannot claim: " + e.getMessage() + "; trying again in " + backoff.toMillis() + " ms");
                 }
                 pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff = doubled(backoff);
                 continue;
             }
             for (JsonNode order : claimed) {
@@ -204,10 +204,15 @@ public final class Supervisor {
                 }
                 LOG.warning(e.getMessage() + "; trying again in " + backoff.toMillis() + " ms");
                 pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff = doubled(backoff);
             }
         }
         return null;
+    }
+
+    private static Duration doubled(Duration backoff) {
+        Duration twice = backoff.multipliedBy(2);
+        return twice.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : twice;
     }
 
     private void pause(Duration duration) throws InterruptedException {

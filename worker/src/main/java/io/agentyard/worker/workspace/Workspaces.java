@@ -25,6 +25,8 @@ public final class Workspaces {
     private static final Duration CLONE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration GIT_TIMEOUT = Duration.ofMinutes(2);
 
+    /** Transports a task's repository may use; {@code file} only when the worker's owner allows local repositories. */
+    private final List<String> protocols;
     private final Path repos;
     private final Path runs;
     /** One git operation at a time per clone (worktree add and fetch both write its refs). */
@@ -37,9 +39,30 @@ public final class Workspaces {
         }
     }
 
-    public Workspaces(Path workDir) {
+    public Workspaces(Path workDir, boolean allowLocalRepositories) {
         this.repos = workDir.resolve("repos");
         this.runs = workDir.resolve("runs");
+        this.protocols = allowLocalRepositories ? List.of("http", "https", "ssh", "git", "file")
+                : List.of("http", "https", "ssh", "git");
+    }
+
+    /**
+     * Removes what runs of an earlier life of the worker left (it was killed, the machine restarted):
+     * their folders and their worktrees' registrations. Called once at start, before any run.
+     */
+    public void sweep() {
+        try {
+            removeTree(runs);
+            if (Files.isDirectory(repos)) {
+                try (Stream<Path> clones = Files.list(repos)) {
+                    for (Path clone : clones.toList()) {
+                        Git.attempt(clone, GIT_TIMEOUT, protocols, "worktree", "prune");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // what cannot be removed now stays; it takes only disk
+        }
     }
 
     /**
@@ -59,20 +82,20 @@ public final class Workspaces {
         Path clone = repos.resolve(cloneName(repositoryUrl));
         synchronized (cloneLocks.computeIfAbsent(clone, key -> new Object())) {
             if (Files.isDirectory(clone.resolve(".git"))) {
-                Git.run(clone, CLONE_TIMEOUT, "fetch", "--prune", "--quiet", "origin");
+                Git.run(clone, CLONE_TIMEOUT, protocols, "fetch", "--prune", "--quiet", "origin");
             } else {
                 removeTree(clone);
                 Files.createDirectories(repos);
-                Git.run(repos, CLONE_TIMEOUT, "clone", "--quiet", "--no-checkout", "--", repositoryUrl, clone.toString());
+                Git.run(repos, CLONE_TIMEOUT, protocols, "clone", "--quiet", "--no-checkout", "--", repositoryUrl, clone.toString());
             }
-            Git.run(clone, GIT_TIMEOUT, "worktree", "prune");
-            String start = Git.attempt(clone, GIT_TIMEOUT, "rev-parse", "--verify", "--quiet",
+            Git.run(clone, GIT_TIMEOUT, protocols, "worktree", "prune");
+            String start = Git.attempt(clone, GIT_TIMEOUT, protocols, "rev-parse", "--verify", "--quiet",
                     "refs/remotes/origin/" + workBranch).ok() ? "origin/" + workBranch : defaultStart(clone);
             if (start == null) {
                 throw new IOException("the repository " + repositoryUrl + " has no branch to start " + workBranch
                         + " from (it is empty)");
             }
-            Git.run(clone, GIT_TIMEOUT, "worktree", "add", "--force", "--quiet", "-B", workBranch, dir.toString(), start);
+            Git.run(clone, GIT_TIMEOUT, protocols, "worktree", "add", "--force", "--quiet", "-B", workBranch, dir.toString(), start);
         }
         return new Workspace(dir, clone, workBranch);
     }
@@ -89,12 +112,15 @@ public final class Workspaces {
             }
         }
         List<String> files = new ArrayList<>();
-        for (String line : Git.run(workspace.dir(), GIT_TIMEOUT, "status", "--porcelain=v1", "--untracked-files=all")
-                .split("\n")) {
-            if (line.length() > 3) {
-                String path = line.substring(3);
-                int arrow = path.indexOf(" -> ");
-                files.add(arrow < 0 ? path : path.substring(arrow + 4));
+        // -z: paths as they are (no quoting); a rename is "R  new\0old\0"
+        String[] entries = Git.run(workspace.dir(), GIT_TIMEOUT, protocols, "status", "--porcelain=v1", "-z",
+                "--untracked-files=all").split("\0");
+        for (int i = 0; i < entries.length; i++) {
+            if (entries[i].length() > 3) {
+                files.add(entries[i].substring(3));
+                if (entries[i].charAt(0) == 'R' || entries[i].charAt(0) == 'C') {
+                    i++; // the old name
+                }
             }
         }
         return files;
@@ -108,12 +134,12 @@ public final class Workspaces {
         if (changedFiles(workspace).isEmpty()) {
             return null;
         }
-        Git.run(workspace.dir(), GIT_TIMEOUT, "add", "--all");
-        Git.run(workspace.dir(), GIT_TIMEOUT, "-c", "user.name=" + author, "-c", "user.email=" + author
+        Git.run(workspace.dir(), GIT_TIMEOUT, protocols, "add", "--all");
+        Git.run(workspace.dir(), GIT_TIMEOUT, protocols, "-c", "user.name=" + author, "-c", "user.email=" + author
                 + "@agentyard.local", "commit", "--quiet", "--no-verify", "-m", message);
-        String sha = Git.run(workspace.dir(), GIT_TIMEOUT, "rev-parse", "HEAD").strip();
+        String sha = Git.run(workspace.dir(), GIT_TIMEOUT, protocols, "rev-parse", "HEAD").strip();
         if (push) {
-            Git.run(workspace.dir(), CLONE_TIMEOUT, "push", "--quiet", "origin", "HEAD:refs/heads/" + workspace.branch());
+            Git.run(workspace.dir(), CLONE_TIMEOUT, protocols, "push", "--quiet", "origin", "HEAD:refs/heads/" + workspace.branch());
         }
         return sha;
     }
@@ -123,10 +149,10 @@ public final class Workspaces {
         try {
             if (workspace.isGit()) {
                 synchronized (cloneLocks.computeIfAbsent(workspace.repository(), key -> new Object())) {
-                    Git.attempt(workspace.repository(), GIT_TIMEOUT, "worktree", "remove", "--force",
+                    Git.attempt(workspace.repository(), GIT_TIMEOUT, protocols, "worktree", "remove", "--force",
                             workspace.dir().toString());
                     removeTree(workspace.dir());
-                    Git.attempt(workspace.repository(), GIT_TIMEOUT, "worktree", "prune");
+                    Git.attempt(workspace.repository(), GIT_TIMEOUT, protocols, "worktree", "prune");
                 }
             } else {
                 removeTree(workspace.dir());
@@ -136,13 +162,13 @@ public final class Workspaces {
         }
     }
 
-    private static String defaultStart(Path clone) throws IOException {
-        Git.Result head = Git.attempt(clone, GIT_TIMEOUT, "rev-parse", "--verify", "--quiet", "refs/remotes/origin/HEAD");
+    private String defaultStart(Path clone) throws IOException {
+        Git.Result head = Git.attempt(clone, GIT_TIMEOUT, protocols, "rev-parse", "--verify", "--quiet", "refs/remotes/origin/HEAD");
         if (head.ok()) {
             return "origin/HEAD";
         }
         // a clone of a bare repository made with --no-checkout may lack origin/HEAD: take any branch
-        String branches = Git.run(clone, GIT_TIMEOUT, "for-each-ref", "--format=%(refname:short)", "refs/remotes/origin");
+        String branches = Git.run(clone, GIT_TIMEOUT, protocols, "for-each-ref", "--format=%(refname:short)", "refs/remotes/origin");
         return branches.lines().filter(name -> !name.endsWith("/HEAD")).findFirst().orElse(null);
     }
 

@@ -61,7 +61,8 @@ class WorkerIT {
         worker = newWorker("main");
         assertEquals(0, worker.call("register", "--name", "it-main-worker", "--type", "feature",
                 "--enrollment-token", enrollmentToken(), "--max-concurrent", "4", "--capability", "java:advanced",
-                "--command", "bash " + STANDIN + " {promptFile}", "--format", "claude-stream-json"), worker::output);
+                "--command", "bash " + STANDIN + " {promptFile}", "--format", "claude-stream-json",
+                "--allow-local-repositories"), worker::output);
         worker.start("run", "--grace", "PT5S");
     }
 
