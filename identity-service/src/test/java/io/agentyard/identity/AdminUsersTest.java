@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
@@ -50,6 +51,16 @@ class AdminUsersTest {
         api.as(admin).get("/api/users?size=2&page=" + (total - 1) / 2).then().statusCode(200)
                 .body("items.size()", lessThanOrEqualTo(2));
         api.as(admin).get("/api/users?size=2&page=1000").then().statusCode(200).body("items", hasSize(0));
+    }
+
+    @Test
+    void aPageParameterThatIsNotANumberIsA400NamingIt() {
+        String admin = api.adminToken();
+        api.as(admin).get("/api/users?size=2147483648").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", is("size"))
+                .body("detail", containsString("size"));
+        api.as(admin).get("/api/users?page=abc").then().statusCode(400).body("errors[0].field", is("page"));
+        api.as(admin).get("/api/users?size=0").then().statusCode(400).body("errors[0].field", is("size"));
     }
 
     @Test

@@ -56,7 +56,8 @@ class AuthFlowTest {
                 .body("passwordHash", nullValue())
                 .extract();
         String id = response.path("id");
-        assertTrue(response.header("Location").endsWith("/api/users/" + id), response.header("Location"));
+        // the Location is one the new user may read: their profile, not the admin-only /api/users/{id}
+        assertTrue(response.header("Location").endsWith("/api/auth/profile"), response.header("Location"));
         assertTrue(passwordHashOf(id).startsWith("$2"), "the password is stored as a bcrypt hash");
     }
 

@@ -54,8 +54,9 @@ public class AuthResource {
     @PermitAll
     @Operation(summary = "Create an account (role developer)")
     public Uni<RestResponse<UserResponse>> register(@Valid @NotNull UserRequests.Register request) {
+        // where the new user reads their account once signed in (/api/users/{id} is for admins)
         return users.register(request).map(user ->
-                RestResponse.ResponseBuilder.<UserResponse>created(URI.create("/api/users/" + user.id())).entity(user).build());
+                RestResponse.ResponseBuilder.<UserResponse>created(URI.create("/api/auth/profile")).entity(user).build());
     }
 
     @POST

@@ -3,6 +3,7 @@ package io.agentyard.shared.problem;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -137,6 +138,13 @@ public class ProblemMappers {
         if (status >= 500) {
             return internal(e, uri);
         }
+        if (status == 404 && e.getCause() instanceof IllegalArgumentException refused) {
+            // JAX-RS answers 404 to a query value it cannot convert; a path that is no id stays a 404
+            Response bad = badQueryParameter(refused, uri);
+            if (bad != null) {
+                return bad;
+            }
+        }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         Response.ResponseBuilder builder = build(new Problem(URI.create("about:blank"), title, status,
@@ -147,6 +155,31 @@ public class ProblemMappers {
             }
         });
         return builder.build();
+    }
+
+    /**
+     * A query parameter whose value could not be read (a number out of range, a malformed UUID): 400
+     * naming the parameter, found by its value in the request; null when no query value is to blame.
+     */
+    private Response badQueryParameter(IllegalArgumentException e, UriInfo uri) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        String field = null;
+        String value = null;
+        for (Map.Entry<String, List<String>> parameter : uri.getQueryParameters().entrySet()) {
+            for (String candidate : parameter.getValue()) {
+                if (!candidate.isEmpty() && message.contains(candidate)) {
+                    field = parameter.getKey();
+                    value = candidate;
+                }
+            }
+        }
+        if (field == null) {
+            return null;
+        }
+        String rule = e instanceof NumberFormatException ? "must be a whole number in range" : "has an invalid value";
+        String detail = field + ": " + rule + " (got '" + value + "')";
+        return build(new Problem(type("validation"), "Validation failed", 400, detail, path(uri),
+                List.of(new Problem.FieldError(field, rule)))).build();
     }
 
     /** Constraint violations raised by PostgreSQL: a race that passed the service's own checks. */
