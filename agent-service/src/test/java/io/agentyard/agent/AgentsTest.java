@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
@@ -130,6 +131,23 @@ class AgentsTest {
         as(viewer).body(Map.of("name", "x")).patch("/api/agents/" + id).then().statusCode(403);
         as(viewer).delete("/api/agents/" + id).then().statusCode(403);
         given().get("/api/agents").then().statusCode(401).contentType(PROBLEM);
+    }
+
+    @Test
+    void putReplacesTheAgentAndKeepsItsStatus() {
+        String id = create(ownerToken, "Replaceable");
+        as(ownerToken).body(Map.of("status", "coding")).patch("/api/agents/" + id).then().statusCode(200);
+        as(ownerToken).body(Map.of("name", "Replaced", "category", "testing", "agentType", "automation"))
+                .put("/api/agents/" + id).then().statusCode(200)
+                .body("name", is("Replaced")).body("category", is("testing")).body("agentType", is("automation"))
+                .body("description", nullValue()).body("configuration.size()", is(0))
+                .body("capabilities", hasSize(0)).body("active", is(true)).body("status", is("coding"));
+        // a PUT is a whole agent: what a create requires, it requires
+        as(ownerToken).body(Map.of("name", "Half")).put("/api/agents/" + id).then().statusCode(400)
+                .contentType(PROBLEM).body("errors.field", hasItems("category", "agentType"));
+        String stranger = TestTokens.developer(UUID.randomUUID());
+        as(stranger).body(agent("Theirs")).put("/api/agents/" + id).then().statusCode(404);
+        as(TestTokens.viewer()).body(agent("Viewer")).put("/api/agents/" + id).then().statusCode(403);
     }
 
     @Test

@@ -184,4 +184,19 @@ class TasksTest {
         as(owner).get("/api/projects?status=deleted&size=100").then().body("items.id", hasItem(id));
         as(owner).body(Map.of("name", name)).post("/api/projects").then().statusCode(201);
     }
+
+    @Test
+    void putReplacesAProjectAndKeepsItsStatus() {
+        String name = "put-" + UUID.randomUUID().toString().substring(0, 6);
+        String id = as(owner).body(Map.of("name", name, "repositoryUrl", "https://github.com/acme/app", "language", "java"))
+                .post("/api/projects").then().statusCode(201).extract().path("id");
+        as(owner).body(Map.of("status", "archived")).patch("/api/projects/" + id).then().statusCode(200);
+        as(owner).body(Map.of("name", name + "-2", "framework", "quarkus")).put("/api/projects/" + id).then()
+                .statusCode(200).body("name", is(name + "-2")).body("framework", is("quarkus"))
+                .body("repositoryUrl", nullValue()).body("language", nullValue()).body("status", is("archived"));
+        as(owner).body(Map.of("framework", "quarkus")).put("/api/projects/" + id).then().statusCode(400)
+                .contentType(PROBLEM).body("errors[0].field", is("name"));
+        as(TestTokens.developer(UUID.randomUUID())).body(Map.of("name", "theirs")).put("/api/projects/" + id)
+                .then().statusCode(404);
+    }
 }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -71,6 +72,14 @@ public class AgentResource {
     @Operation(summary = "Read an agent")
     public Uni<AgentDtos.AgentResponse> get(@PathParam("id") UUID id) {
         return agents.get(Caller.from(jwt), id);
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Operation(summary = "Replace an agent: the body of a create; optional fields left out take their defaults,"
+            + " status stays unless given")
+    public Uni<AgentDtos.AgentResponse> replace(@PathParam("id") UUID id, @Valid @NotNull AgentDtos.Create request) {
+        return agents.replace(Caller.from(jwt), id, request);
     }
 
     @PATCH

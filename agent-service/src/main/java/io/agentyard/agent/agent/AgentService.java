@@ -87,6 +87,22 @@ public class AgentService {
 
     @WithTransaction
     public Uni<AgentDtos.AgentResponse> update(Caller caller, UUID id, AgentDtos.Update update) {
+        return change(caller, id, update, false);
+    }
+
+    /**
+     * PUT: the agent becomes what the request says; optional fields left out take their defaults
+     * (no description, empty configuration and capabilities, active), except {@code status}, the
+     * agent's runtime state, which stays unless given.
+     */
+    @WithTransaction
+    public Uni<AgentDtos.AgentResponse> replace(Caller caller, UUID id, AgentDtos.Create request) {
+        return change(caller, id, new AgentDtos.Update(request.name(), request.description(), request.category(),
+                request.agentType(), request.status(), request.configuration(), request.capabilities(),
+                request.active()), true);
+    }
+
+    private Uni<AgentDtos.AgentResponse> change(Caller caller, UUID id, AgentDtos.Update update, boolean replace) {
         return writable(caller, id).call(agent -> update.name() == null ? Uni.createFrom().voidItem()
                         : requireFreeName(agent.ownerId, update.name(), agent.id))
                 .chain(agent -> {
@@ -94,7 +110,7 @@ public class AgentService {
                     if (update.name() != null) {
                         agent.name = update.name();
                     }
-                    if (update.description() != null) {
+                    if (update.description() != null || replace) {
                         agent.description = update.description();
                     }
                     if (update.category() != null) {
@@ -106,14 +122,15 @@ public class AgentService {
                     if (update.status() != null) {
                         agent.status = update.status();
                     }
-                    if (update.configuration() != null) {
+                    if (update.configuration() != null || replace) {
                         agent.configuration = toMap(update.configuration());
                     }
-                    if (update.capabilities() != null) {
-                        agent.capabilities = update.capabilities().toArray(String[]::new);
+                    if (update.capabilities() != null || replace) {
+                        agent.capabilities = update.capabilities() == null ? new String[0]
+                                : update.capabilities().toArray(String[]::new);
                     }
-                    if (update.active() != null) {
-                        agent.active = update.active();
+                    if (update.active() != null || replace) {
+                        agent.active = update.active() == null || update.active();
                     }
                     agent.updatedAt = Instant.now();
                     return record(wasActive && !agent.active ? AgentEvents.AGENT_DEACTIVATED

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,12 @@ public abstract class OperationsEndpointsContract {
                 .body("status", is("UP"))
                 .body("checks.name", hasItems("Reactive PostgreSQL connections health check",
                         "Redis connection health check"));
+    }
+
+    @Test
+    void apiHealthIsTheReadinessAnswerWithoutAToken() {
+        when().get("/api/health").then().statusCode(200).contentType("application/json").body("status", is("UP"))
+                .body("checks.size()", greaterThanOrEqualTo(2));
     }
 
     @Test

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -66,6 +67,13 @@ public class ProjectResource {
     @Operation(summary = "Read a project")
     public Uni<ProjectDtos.ProjectResponse> get(@PathParam("id") UUID id) {
         return projects.get(Caller.from(jwt), id);
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Operation(summary = "Replace a project: the body of a create; optional fields left out are cleared, status stays")
+    public Uni<ProjectDtos.ProjectResponse> replace(@PathParam("id") UUID id, @Valid @NotNull ProjectDtos.Create request) {
+        return projects.replace(Caller.from(jwt), id, request);
     }
 
     @PATCH

@@ -70,6 +70,20 @@ public class ProjectService {
 
     @WithTransaction
     public Uni<ProjectDtos.ProjectResponse> update(Caller caller, UUID id, ProjectDtos.Update update) {
+        return change(caller, id, update, false);
+    }
+
+    /**
+     * PUT: the project becomes what the request says; optional fields left out are cleared (no
+     * description, repository, path, framework, language, agents); its status stays.
+     */
+    @WithTransaction
+    public Uni<ProjectDtos.ProjectResponse> replace(Caller caller, UUID id, ProjectDtos.Create request) {
+        return change(caller, id, new ProjectDtos.Update(request.name(), request.description(), request.repositoryUrl(),
+                request.localPath(), request.framework(), request.language(), null, request.agents()), true);
+    }
+
+    private Uni<ProjectDtos.ProjectResponse> change(Caller caller, UUID id, ProjectDtos.Update update, boolean replace) {
         if (update.status() == Project.Status.deleted) {
             throw ProblemException.invalidField("status", "use DELETE to delete a project");
         }
@@ -78,26 +92,26 @@ public class ProjectService {
                     if (update.name() != null) {
                         project.name = update.name();
                     }
-                    if (update.description() != null) {
+                    if (update.description() != null || replace) {
                         project.description = update.description();
                     }
-                    if (update.repositoryUrl() != null) {
+                    if (update.repositoryUrl() != null || replace) {
                         project.repositoryUrl = update.repositoryUrl();
                     }
-                    if (update.localPath() != null) {
+                    if (update.localPath() != null || replace) {
                         project.localPath = update.localPath();
                     }
-                    if (update.framework() != null) {
+                    if (update.framework() != null || replace) {
                         project.framework = update.framework();
                     }
-                    if (update.language() != null) {
+                    if (update.language() != null || replace) {
                         project.language = update.language();
                     }
                     if (update.status() != null) {
                         project.status = update.status();
                     }
-                    if (update.agents() != null) {
-                        project.agents = update.agents().toArray(UUID[]::new);
+                    if (update.agents() != null || replace) {
+                        project.agents = update.agents() == null ? new UUID[0] : update.agents().toArray(UUID[]::new);
                     }
                     project.updatedAt = Instant.now();
                     return ProjectDtos.ProjectResponse.from(project);
