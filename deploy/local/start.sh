@@ -39,7 +39,7 @@ export AGENTYARD_DB_URL=${AGENTYARD_DB_URL:-postgresql://127.0.0.1:5432/$db}
 
 launch() { # name port [env...]
   local name=$1 port=$2; shift 2
-  env QUARKUS_HTTP_PORT="$port" "$@" \
+  env QUARKUS_HTTP_PORT="$port" AGENTYARD_JSON_LOGS="${AGENTYARD_JSON_LOGS:-false}" "$@" \
     nohup java -jar "$name/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/$name.log" 2>&1 &
   echo $! > "$STATE/pids/$name.pid"
 }
@@ -66,7 +66,7 @@ await_ready() { # name port
 launch identity-service 8081 \
   AGENTYARD_JWT_PRIVATE_KEY_LOCATION="$STATE/keys/private.pem" \
   AGENTYARD_JWT_PUBLIC_KEY_LOCATION="file:$STATE/keys/public.pem" \
-  AGENTYARD_ADMIN_PASSWORD="$admin_password" AGENTYARD_JSON_LOGS=false
+  AGENTYARD_ADMIN_PASSWORD="$admin_password"
 echo "Waiting for the services to be ready..."
 await_ready identity-service 8081
 
