@@ -108,7 +108,12 @@ class NetworkPoliciesTest {
         present.add("external");
         TreeSet<String> expected = new TreeSet<>(expected(sources).stream()
                 .filter(c -> present.contains(c.substring(c.indexOf("-> ") + 3, c.lastIndexOf(':')))).toList());
-        assertEquals(String.join("\n", expected), String.join("\n", allowed), dir + ": allowed calls");
+        TreeSet<String> missing = new TreeSet<>(expected);
+        missing.removeAll(allowed);
+        TreeSet<String> unexpected = new TreeSet<>(allowed);
+        unexpected.removeAll(expected);
+        assertEquals("", (missing.isEmpty() ? "" : "denied but expected: " + missing)
+                + (unexpected.isEmpty() ? "" : " allowed but not expected: " + unexpected), dir);
         assertTrue(allowed.contains("agent-service -> task-service:8083"));
     }
 
