@@ -18,17 +18,21 @@ kubectl get namespace "$ns" >/dev/null 2>&1 || kubectl create namespace "$ns"
 
 exists() { kubectl -n "$ns" get secret "$1" >/dev/null 2>&1; }
 random() { openssl rand -hex 24; }
+# values go through files readable by this user only, never on a command line
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+umask 077
 
 # agentyard-db: password (every service; the dev overlay's PostgreSQL takes it as its own)
 if ! exists agentyard-db; then
-  kubectl -n "$ns" create secret generic agentyard-db --from-literal=password="${AGENTYARD_DB_PASSWORD:-$(random)}"
+  printf %s "${AGENTYARD_DB_PASSWORD:-$(random)}" > "$work/db"
+  kubectl -n "$ns" create secret generic agentyard-db --from-file=password="$work/db"
 fi
 
 # agentyard-redis: password (only when Redis asks for one)
 if [ -n "${AGENTYARD_REDIS_PASSWORD:-}" ] && ! exists agentyard-redis; then
-  kubectl -n "$ns" create secret generic agentyard-redis --from-literal=password="$AGENTYARD_REDIS_PASSWORD"
+  printf %s "$AGENTYARD_REDIS_PASSWORD" > "$work/redis"
+  kubectl -n "$ns" create secret generic agentyard-redis --from-file=password="$work/redis"
 fi
 
 # agentyard-jwt: private-key.pem (identity-service signs access tokens with it)
@@ -45,7 +49,8 @@ fi
 if ! exists agentyard-admin; then
   # letters and digits, as identity-service's password rules want
   admin_password=${AGENTYARD_ADMIN_PASSWORD:-Ay1-$(openssl rand -hex 12)}
-  kubectl -n "$ns" create secret generic agentyard-admin --from-literal=password="$admin_password"
+  printf %s "$admin_password" > "$work/admin"
+  kubectl -n "$ns" create secret generic agentyard-admin --from-file=password="$work/admin"
   [ -n "${AGENTYARD_ADMIN_PASSWORD:-}" ] || echo "Admin login: username 'admin', password '$admin_password'" \
     "(also: kubectl -n $ns get secret agentyard-admin -o jsonpath='{.data.password}' | base64 -d)"
 fi

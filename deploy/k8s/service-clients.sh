@@ -22,8 +22,8 @@ done
 
 json_field() { sed -n "s/.*\"$1\" *: *\"\([^\"]*\)\".*/\1/p"; }
 admin_password=$(kubectl -n "$ns" get secret agentyard-admin -o jsonpath='{.data.password}' | base64 -d)
-token=$(curl -fs -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" "http://localhost:$port/api/auth/login" | json_field accessToken)
+token=$(printf '{"username":"admin","password":"%s"}' "$admin_password" |
+  curl -fs -H 'Content-Type: application/json' -d @- "http://localhost:$port/api/auth/login" | json_field accessToken)
 [ -n "$token" ] || { echo "the admin could not sign in" >&2; exit 1; }
 
 suffix=$(date -u +%Y%m%dT%H%M%S)   # names are unique: an earlier run's clients keep theirs
@@ -36,8 +36,14 @@ client() { # name -> "id secret"
 read -r execution_id execution_secret <<<"$(client execution-service)"
 read -r chat_id chat_secret <<<"$(client chat-service)"
 [ -n "$execution_secret" ] && [ -n "$chat_secret" ] || { echo "could not create the service clients" >&2; exit 1; }
+# the credentials go through files readable by this user only, never on a command line
+work=$(mktemp -d)
+trap 'kill $forward 2>/dev/null || true; rm -rf "$work"' EXIT
+(umask 077
+ printf %s "$execution_id" > "$work/execution-client-id"; printf %s "$execution_secret" > "$work/execution-client-secret"
+ printf %s "$chat_id" > "$work/chat-client-id"; printf %s "$chat_secret" > "$work/chat-client-secret")
 kubectl -n "$ns" create secret generic agentyard-service-clients \
-  --from-literal=execution-client-id="$execution_id" --from-literal=execution-client-secret="$execution_secret" \
-  --from-literal=chat-client-id="$chat_id" --from-literal=chat-client-secret="$chat_secret"
+  --from-file=execution-client-id="$work/execution-client-id" --from-file=execution-client-secret="$work/execution-client-secret" \
+  --from-file=chat-client-id="$work/chat-client-id" --from-file=chat-client-secret="$work/chat-client-secret"
 kubectl -n "$ns" rollout restart deployment/execution-service deployment/chat-service
 echo "execution-service and chat-service restart with their service clients"
