@@ -61,6 +61,7 @@ class IngressTest {
         ROUTES.put("/api/agents/4f1c/chat", "chat-service");
         ROUTES.put("/q/health/ready", null);
         ROUTES.put("/q/metrics", null);
+        ROUTES.put("/api/health", null); // each service's own readiness: which one would it be?
         ROUTES.put("/api/unknown", null);
     }
 
