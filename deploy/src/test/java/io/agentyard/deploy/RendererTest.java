@@ -2,8 +2,11 @@ package io.agentyard.deploy;
 
 import static io.agentyard.deploy.Kustomize.Yamls.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,19 +15,30 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Where kubectl or kustomize is on the PATH, the tests' own renderer gives exactly what it gives, object
- * for object: so the other tests mean the same on a machine without either (skipped there).
+ * The tests' own renderer gives exactly what kustomize gives, object for object, so the other tests
+ * mean the same on a machine without kubectl. What kustomize gives is recorded in
+ * {@code src/test/resources/rendered/<base|dev|prod>.yaml} ({@code kubectl kustomize k8s/<dir>}); where
+ * kubectl or kustomize is on the PATH, the record is also checked against it, so a manifest changed
+ * without recording it again fails there with the command to run.
  */
 class RendererTest {
 
+    private static final Path RECORDED = Path.of("src", "test", "resources", "rendered");
+
     @ParameterizedTest
     @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
-    void theTestsOwnRendererAgreesWithKustomize(String dir) {
-        assumeTrue(Kustomize.binary().isPresent(), "neither kubectl nor kustomize is on the PATH");
-        Map<String, Map<String, Object>> real = byId(Kustomize.withBinary(Kustomize.binary().get(), Kustomize.K8S.resolve(dir)));
-        Map<String, Map<String, Object>> mini = byId(Kustomize.mini(Kustomize.K8S.resolve(dir)));
-        assertEquals(real.keySet(), mini.keySet(), dir + ": the objects");
-        real.forEach((id, object) -> assertEquals(object, mini.get(id), dir + ": " + id));
+    void theTestsOwnRendererAgreesWithWhatKustomizeRenders(String dir) throws IOException {
+        Path record = RECORDED.resolve(Path.of(dir).getFileName() + ".yaml");
+        Map<String, Map<String, Object>> recorded = byId(Kustomize.Yamls.objects(Files.readString(record, StandardCharsets.UTF_8)));
+        Kustomize.binary().ifPresent(binary -> assertSame(recorded, byId(Kustomize.withBinary(binary, Kustomize.K8S.resolve(dir))),
+                dir + " has changed since it was recorded: kubectl kustomize deploy/k8s/" + dir + " > deploy/" + record));
+        assertSame(recorded, byId(Kustomize.mini(Kustomize.K8S.resolve(dir))), dir + ", own renderer");
+    }
+
+    private static void assertSame(Map<String, Map<String, Object>> expected, Map<String, Map<String, Object>> actual,
+                                   String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what + ": the objects");
+        expected.forEach((id, object) -> assertEquals(object, actual.get(id), what + ": " + id));
     }
 
     private static Map<String, Map<String, Object>> byId(List<Map<String, Object>> objects) {
