@@ -21,6 +21,17 @@ public interface IdentityConfig {
 
     BootstrapAdmin bootstrapAdmin();
 
+    /** Keys published beside the signing key during a rotation (README "Signing-key rotation"). */
+    Jwt jwt();
+
+    interface Jwt {
+        /** PEM (public, or a private key whose public half is meant) of the key that signs next. */
+        java.util.Optional<String> nextKeyLocation();
+
+        /** PEM of the key that signed before, published until its tokens have expired. */
+        java.util.Optional<String> previousKeyLocation();
+    }
+
     interface LoginThrottle {
         /** How far back failed attempts are counted. */
         Duration window();
