@@ -42,7 +42,9 @@ class EnvironmentTest {
     private static final Map<String, String> NOT_NEEDED = Map.of(
             "AGENTYARD_JWT_PUBLIC_KEY_LOCATION", "identity-service verifies with its own JWKS on localhost: its own pod",
             "AGENTYARD_SERVICE_CLIENT_ID", "only services that call others in the background (REQUIRED names them)",
-            "AGENTYARD_SERVICE_CLIENT_SECRET", "only services that call others in the background (REQUIRED names them)");
+            "AGENTYARD_SERVICE_CLIENT_SECRET", "only services that call others in the background (REQUIRED names them)",
+            "AGENTYARD_JWT_NEXT_KEY_LOCATION", "set only during a signing-key rotation (README)",
+            "AGENTYARD_JWT_PREVIOUS_KEY_LOCATION", "set only during a signing-key rotation (README)");
 
     /** The variables {@code service} reads, with their defaults (null: none), test-profile lines left out. */
     static Map<String, String> variables(String service) {
