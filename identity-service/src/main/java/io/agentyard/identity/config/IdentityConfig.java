@@ -21,6 +21,23 @@ public interface IdentityConfig {
 
     BootstrapAdmin bootstrapAdmin();
 
+    Retention retention();
+
+    /** How long what only served a while is kept (rows deleted by {@code IdentityRetention}). */
+    interface Retention {
+        /** How often the round runs. */
+        @io.smallrye.config.WithDefault("PT1H")
+        Duration interval();
+
+        /** Sign-in and client-credential attempts older than this go (at least the throttle's window). */
+        @io.smallrye.config.WithDefault("P30D")
+        Duration loginAttempts();
+
+        /** Refresh tokens expired longer ago than this go (revoked or rotated ones too, once expired). */
+        @io.smallrye.config.WithDefault("P1D")
+        Duration expiredRefreshTokens();
+    }
+
     /** Keys published beside the signing key during a rotation (README "Signing-key rotation"). */
     Jwt jwt();
 
