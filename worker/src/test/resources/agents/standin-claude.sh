@@ -45,6 +45,21 @@ case "$scenario" in
     say "The answer was: $clean"
     result success false "Used $clean"
     ;;
+  journey)
+    # what a person follows from end to end: numbered lines, a step before the question and one after
+    say "journey 1: reading the task"
+    tool toolu_j1 Read "$PWD/README.md"
+    tool_result toolu_j1 "nothing there yet"
+    say "journey 2: I need a decision before I go on"
+    answer=$(agentyard-worker ask "Which database should I use?") || { echo "ask failed" >&2; exit 7; }
+    clean=$(tr -d '"\\' <<<"$answer")
+    say "journey 3: the answer was $clean"
+    tool toolu_j2 Write "$PWD/decision.txt"
+    echo "$clean" > decision.txt
+    tool_result toolu_j2 "File created successfully"
+    for i in 4 5 6 7 8; do say "journey $i: working"; done
+    result success false "Decided on $clean"
+    ;;
   fail)
     say "Trying to build."
     echo "standin: the build is broken beyond repair" >&2
