@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ final class Journey implements AutoCloseable {
         String token = admin.api().body(Map.of("name", "e2e-" + taskType + "-" + tag))
                 .post(suite.identity.url() + "/api/enrollment-tokens").then().statusCode(201).extract().path("token");
         String name = "e2e-" + taskType + "-" + tag;
-        WorkerProcess process = new WorkerProcess(temp.resolve("worker-" + name), name, suite.workerEnv());
+        WorkerProcess process = new WorkerProcess(temp.resolve("worker-" + name), name, workerEnv());
         assertEquals(0, process.call("register", "--name", name, "--type", taskType, "--enrollment-token", token,
                 "--max-concurrent", "2", "--command", "bash " + standin + " {promptFile}",
                 "--format", "claude-stream-json"), process::output);
@@ -108,7 +109,19 @@ final class Journey implements AutoCloseable {
 
     /** Runs {@code worker}'s registration (its home) against this journey's suite. */
     WorkerProcess runAgain(Worker worker) {
-        return run(new WorkerProcess(worker.process().home, worker.name() + "-again", suite.workerEnv()));
+        return run(new WorkerProcess(worker.process().home, worker.name() + "-again", workerEnv()));
+    }
+
+    /** The suite's URLs, and where the stand-in agent leaves its marks. */
+    private Map<String, String> workerEnv() {
+        Map<String, String> env = new HashMap<>(suite.workerEnv());
+        env.put("AGENTYARD_STANDIN_DIR", temp.toString());
+        return env;
+    }
+
+    /** The stand-in agent has said everything of its "journey" run of {@code task} and exited. */
+    void awaitAgentDone(String task) {
+        Eventually.await(PATIENCE, "the agent of " + task + " is done", () -> Files.exists(temp.resolve(task + ".done")));
     }
 
     private WorkerProcess run(WorkerProcess process) {

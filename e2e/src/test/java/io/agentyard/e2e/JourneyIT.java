@@ -166,4 +166,65 @@ class JourneyIT {
             admin.api().get(tasks + "/api/tasks/" + designId).then().statusCode(200);
         }
     }
+    @Test
+    void taskServiceAndExecutionServiceCrashMidJourneyAndComeBackWithNothingLost() throws Exception {
+        try (Journey journey = new Journey(suite, temp)) {
+            Person ada = journey.register("ada");
+            Worker worker = journey.enrollWorker(journey.admin(), "bugfix");
+            String design = journey.create(ada, suite.tasks.url() + "/api/tasks",
+                    Journey.task("design " + journey.tag, "journey", "bugfix"));
+            Map<String, Object> dependent = Journey.task("build " + journey.tag, "edit", "bugfix");
+            dependent.put("dependsOn", List.of(Map.of("taskId", design)));
+            String build = journey.create(ada, suite.tasks.url() + "/api/tasks", dependent);
+
+            // the worker has claimed "design", reported a step and lines, and waits for Ada's answer
+            journey.awaitTask(ada, design, "blocked on its question", task -> "blocked".equals(task.getString("status")));
+            String conversation = journey.conversationOf(ada, design);
+            String question = journey.messages(ada, conversation).getString("items[0].id");
+            String execution = journey.executions(ada, design).getString("items[0].id");
+            Eventually.await(Journey.PATIENCE, "the first step", () -> journey.steps(ada, execution).getList("status")
+                    .equals(List.of("completed")));
+
+            // task-service and execution-service crash
+            suite.tasks.kill();
+            suite.executions.kill();
+            String response;
+            try {
+                // Ada answers meanwhile: chat-service takes it; the event waits in its stream for task-service
+                response = journey.answer(ada, conversation, question, "PostgreSQL");
+                // task-service comes back: it takes the answer and the worker gets it; the agent goes on,
+                // writes the rest of its lines and its second step, and exits, while execution-service is
+                // still down, and stays down a while longer than the worker's few quick retries
+                suite.tasks.start();
+                journey.awaitAgentDone(design);
+                Thread.sleep(8000);
+            } finally {
+                suite.tasks.start();
+                suite.executions.start();
+            }
+
+            // execution-service comes back: the rest of the run reaches it, and "build" goes through
+            journey.awaitStatus(ada, build, "completed");
+            JsonPath done = journey.endedExecution(ada, design, "completed"); // one execution: never retried
+            assertEquals(execution, done.getString("id"));
+            assertEquals(1, done.getInt("attempt"));
+            assertEquals(worker.id(), done.getString("workerId"));
+            assertEquals("Decided on PostgreSQL", done.getString("outputData.finalMessage"));
+            Eventually.await(Journey.PATIENCE, "every line and step of the run", () ->
+                    journey.logs(ada, execution).getList("items.message").contains("agentyard-worker: the agent exited with code 0")
+                            && journey.steps(ada, execution).getList("status").size() == 2);
+            Journey.assertJourneyLogs(journey.logs(ada, execution));
+            JsonPath steps = journey.steps(ada, execution);
+            assertEquals(List.of("Read", "Write"), steps.getList("name"));
+            assertEquals(List.of("completed", "completed"), steps.getList("status"));
+            JsonPath talk = journey.messages(ada, conversation);
+            assertEquals(List.of(question, response), talk.getList("items.id"));
+            assertEquals(response, talk.getString("items[0].answerId"));
+            assertEquals("completed", journey.task(ada, design).getString("status"));
+            JsonPath built = journey.endedExecution(ada, build, "completed");
+            assertEquals("Wrote standin.txt", built.getString("outputData.finalMessage"));
+            assertTrue(journey.logs(ada, built.getString("id")).getList("items.message")
+                    .contains("agentyard-worker: the agent exited with code 0"));
+        }
+    }
 }
