@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Restores a backup made by deploy/local/backup.sh into a new database, which it creates (it never
+# writes into a database that exists). The checksum is checked first; the restore is one transaction
+# and stops at the first error, and a failed restore drops the database it created. Objects belong to
+# the role that restores (run it as the services' role, e.g. PGUSER=agentyard), then ANALYZE.
+#
+#   deploy/local/restore.sh BACKUP NEW_DATABASE
+#     BACKUP  a backup folder (BACKUP_DIR/DATABASE-YYYYMMDDTHHMMSSZ) or its agentyard.dump
+# PostgreSQL is reached with libpq's PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD.
+# Then point the services at it: AGENTYARD_DB_URL=postgresql://HOST:PORT/NEW_DATABASE.
+set -euo pipefail
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+
+[ $# = 2 ] || { echo "usage: $0 BACKUP NEW_DATABASE" >&2; exit 2; }
+backup=$1 db=$2
+[ -d "$backup" ] && backup=$backup/agentyard.dump
+[ -f "$backup" ] || { echo "no backup at $1" >&2; exit 2; }
+[[ $db =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "not a database name: '$db'" >&2; exit 2; }
+
+if [ -f "$backup.sha256" ]; then
+  (cd "$(dirname "$backup")" && sha256sum --quiet --check "$(basename "$backup").sha256") \
+    || { echo "$backup does not match its checksum: not restored" >&2; exit 1; }
+else
+  echo "warning: $backup has no checksum file; restoring unchecked" >&2
+fi
+
+exists=$(psql -d postgres -XAtc "select 1 from pg_database where datname = '$db'")
+[ -z "$exists" ] || { echo "database $db exists: restore into a new one" >&2; exit 1; }
+psql -d postgres -Xqc "create database \"$db\" template template0 encoding 'UTF8'"
+if ! pg_restore -d "$db" --exit-on-error --single-transaction --no-owner --no-privileges "$backup"; then
+  psql -d postgres -Xqc "drop database if exists \"$db\" with (force)"
+  echo "restore failed: database $db dropped again" >&2
+  exit 1
+fi
+psql -d "$db" -Xqc "analyze"
+echo "restored $backup into $db"
