@@ -115,6 +115,12 @@ class BackupRestoreIT {
                 assertEquals(worker.id(), nextExecution.getString("workerId"));
                 assertTrue(there.logs(adaAgain, nextExecution.getString("id")).getList("items.message")
                         .contains("agentyard-worker: the agent exited with code 0"));
+
+                // the events relayed again after the restore (restore.sh --replay-events) were applied once: nothing changed
+                assertEquals(executionBefore.getMap("$"), there.endedExecution(adaAgain, task, "completed").getMap("$"));
+                assertEquals(logsBefore, there.logs(adaAgain, execution).getList("items"));
+                assertEquals(messagesBefore, there.messages(adaAgain, conversation).getList("items"));
+                assertEquals("completed", there.task(adaAgain, task).getString("status"));
             }
         } finally {
             dropDatabase(world, restored);
