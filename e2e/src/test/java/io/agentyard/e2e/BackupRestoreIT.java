@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +132,7 @@ class BackupRestoreIT {
     private static String script(String name, String... args) throws IOException, InterruptedException {
         FreshDatabaseResource.World world = suite.world();
         URI server = URI.create(world.databaseUrl());
-        List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPTS.resolve(name).toString()));
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(name).toString()));
         command.addAll(List.of(args));
         Path output = temp.resolve(name + ".out");
         Path errors = temp.resolve(name + ".err");
