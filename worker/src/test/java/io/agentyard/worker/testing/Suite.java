@@ -24,7 +24,7 @@ import io.smallrye.jwt.util.KeyUtils;
  * clients and identity-service a first admin ({@link #ADMIN_USERNAME}, {@link #adminPassword()}), as
  * {@code deploy/local/start.sh} gives them. The worker's tests and the e2e journeys share it: one per
  * test JVM ({@link #get()}), started the first time a test asks for it, stopped (and its database
- * dropped) when the JVM ends. Tests reach each service as a field ({@code suite.tasks.url()}) and take
+ * dropped) when the tests have run ({@link SuiteStopper}), or else when the JVM ends. Tests reach each service as a field ({@code suite.tasks.url()}) and take
  * one down and back on the same port with its {@code kill()} / {@code stop()} and {@code start()}.
  */
 public final class Suite implements AutoCloseable {
@@ -41,6 +41,7 @@ public final class Suite implements AutoCloseable {
     private final String adminPassword;
     private final Map<String, String> executionClient;
     private final Map<String, String> chatClient;
+    private boolean closed;
     public final SiblingService identity;
     public final SiblingService tasks;
     public final SiblingService agents;
@@ -82,6 +83,17 @@ public final class Suite implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(running::close, "stop-suite"));
         }
         return running;
+    }
+
+    /** Stops the suite of this test JVM, if one runs. */
+    static void stopRunning() {
+        Suite suite;
+        synchronized (Suite.class) {
+            suite = running;
+        }
+        if (suite != null) {
+            suite.close();
+        }
     }
 
     /**
@@ -128,7 +140,11 @@ public final class Suite implements AutoCloseable {
 
     /** Stops every service; the JVM's suite also drops its world (its database and Redis keys). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (SiblingService service : List.of(chat, executions, agents, tasks, identity)) {
             service.stop();
         }
