@@ -2,7 +2,8 @@
 # A stand-in for Claude Code (`claude -p ... --output-format stream-json --verbose`): it prints the
 # same JSON event lines, edits files in its workspace, asks through `agentyard-worker ask`, fails or
 # hangs, as the task's description says ("SCENARIO: <name>"). $1 is the prompt file.
-# It writes its process ids under $AGENTYARD_STANDIN_DIR so tests can check they were stopped.
+# It writes its process ids under $AGENTYARD_STANDIN_DIR so tests can check they were stopped (and,
+# in the "journey" scenario, <task>.done there once it has said everything).
 set -u
 prompt=$(cat "$1")
 scenario=$(grep -o 'SCENARIO: [a-z-]*' <<<"$prompt" | head -1 | cut -d' ' -f2)
@@ -44,6 +45,22 @@ case "$scenario" in
     echo "$clean" > answer.txt
     say "The answer was: $clean"
     result success false "Used $clean"
+    ;;
+  journey)
+    # what a person follows from end to end: numbered lines, a step before the question and one after
+    say "journey 1: reading the task"
+    tool toolu_j1 Read "$PWD/README.md"
+    tool_result toolu_j1 "nothing there yet"
+    say "journey 2: I need a decision before I go on"
+    answer=$(agentyard-worker ask "Which database should I use?") || { echo "ask failed" >&2; exit 7; }
+    clean=$(tr -d '"\\' <<<"$answer")
+    say "journey 3: the answer was $clean"
+    tool toolu_j2 Write "$PWD/decision.txt"
+    echo "$clean" > decision.txt
+    tool_result toolu_j2 "File created successfully"
+    for i in 4 5 6 7 8; do say "journey $i: working"; done
+    result success false "Decided on $clean"
+    touch "$dir/$task.done"
     ;;
   fail)
     say "Trying to build."

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code ../<module>/target/quarkus-app/quarkus-run.jar}) started with {@code java -jar} on a free
  * port, in the test run's world ({@link FreshDatabaseResource#current()}: the same database, Redis
  * and key prefix, and the key that verifies the run's {@link TestTokens}), so it accepts the run's
- * tokens and shares its data and streams. Tests reach it at {@link #url()}; {@link #stop()} and
- * {@link #start()} take it down and bring it back on the same port (an outage). The process also
+ * tokens and shares its data and streams. Tests reach it at {@link #url()}; {@link #stop()} (or
+ * {@link #kill()}, a crash) and {@link #start()} take it down and bring it back on the same port (an outage). The process also
  * ends with the JVM.
  * <p>
  * Most tests declare it through {@link SiblingServiceResource}. Its output goes to
@@ -148,6 +148,24 @@ public final class SiblingService {
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
+        }
+    }
+
+    /** Kills the sibling (SIGKILL: a crash, nothing flushed or closed) and waits until it is gone; idempotent. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         process = null;

@@ -77,6 +77,8 @@ final class OrderRun implements Runnable {
     private volatile AgentProcess process;
     private volatile Reporter reporter;
     private volatile Instant deadline;
+    /** How long before the deadline the agent is stopped. */
+    private volatile Duration margin = DEADLINE_MARGIN;
     private volatile Instant leaseExpiresAt = Instant.now().plusSeconds(30);
     private String conversationId;
 
@@ -173,7 +175,8 @@ final class OrderRun implements Runnable {
                 "workspace", workspace.dir().toString(), "taskId", taskId());
         List<String> argv = AgentCommandLine.render(command.command(), values);
         AgentOutput output = AgentOutput.forFormat(command.format());
-        Reporter reporter = new Reporter(context.api(), order.path("executionId").asText());
+        margin = min(DEADLINE_MARGIN, Duration.between(Instant.now(), deadline).dividedBy(4));
+        Reporter reporter = new Reporter(context.api(), order.path("executionId").asText(), this::goesOn);
         this.reporter = reporter;
         String askToken = context.askServer().open(this);
         try {
@@ -189,7 +192,6 @@ final class OrderRun implements Runnable {
             if (stop.get() != null) {
                 agent.stop(); // stopped while the agent was starting, before abort() could see it
             }
-            Duration margin = min(DEADLINE_MARGIN, Duration.between(Instant.now(), deadline).dividedBy(4));
             Tail stdout = new Tail(TAIL);
             Tail stderr = new Tail(TAIL);
             AgentEvent.Result result = null;
@@ -275,6 +277,11 @@ final class OrderRun implements Runnable {
         } catch (CancellationException e) {
             return null;
         }
+    }
+
+    /** The run goes on: nothing stopped it and its deadline is not near (its reports are worth waiting for). */
+    private boolean goesOn() {
+        return stop.get() == null && Instant.now().isBefore(deadline.minus(margin));
     }
 
     boolean isRunning() {

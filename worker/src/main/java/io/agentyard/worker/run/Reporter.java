@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +24,9 @@ import io.agentyard.worker.api.ControlPlane;
  * {@link #MAX_LINES} lines, each batch with an idempotency key so a retried batch is stored once),
  * steps as they start and finish (pending lines are sent first), and live activity. Once
  * execution-service refuses the run (finished, or no longer this worker's), nothing more is sent.
+ * While it cannot be reached (a restart, an outage), lines and steps are tried again for as long as
+ * the run goes on, not just a few times: the run's thread waits (the agent's output queues up
+ * meanwhile) and everything arrives, in order, before the order is completed.
  */
 final class Reporter {
 
@@ -33,9 +37,12 @@ final class Reporter {
     private static final int MAX_BATCH_CHARS = 256 * 1024;
     private static final int MAX_MESSAGE = 16 * 1024;
     private static final int ATTEMPTS = 4;
+    /** The longest pause between tries while execution-service is away. */
+    private static final long MAX_PAUSE_MS = 5_000;
 
     private final ControlPlane api;
     private final String execution;
+    private final BooleanSupplier runGoesOn;
     private ArrayNode pending = ControlPlane.JSON.createArrayNode();
     /** A batch that could not be sent yet: it goes again, as it was, before anything newer. */
     private Batch unsent;
@@ -46,9 +53,14 @@ final class Reporter {
     private long linesSent;
     private int steps;
 
-    Reporter(ControlPlane api, String executionId) {
+    /**
+     * {@code runGoesOn}: whether the run still goes on (not stopped, its deadline not near), so that
+     * what execution-service cannot take for now is worth waiting for rather than dropped.
+     */
+    Reporter(ControlPlane api, String executionId, BooleanSupplier runGoesOn) {
         this.api = api;
         this.execution = api.endpoints().execution() + "/api/executions/" + executionId;
+        this.runGoesOn = runGoesOn;
     }
 
     void report(AgentEvent event) {
@@ -209,20 +221,24 @@ final class Reporter {
     }
 
     /**
-     * A call tried a few times while the service is unreachable or failing: its answer, or null. A
-     * refusal that means the execution is no longer this run's (403: another holder; 404; 409 "has
-     * finished") closes the reporter.
+     * A call tried again while the service is unreachable or failing, a few times and then for as long
+     * as the run goes on: its answer, or null. A refusal that means the execution is no longer this
+     * run's (403: another holder; 404; 409 "has finished") closes the reporter.
      */
     private JsonNode send(Supplier<JsonNode> call) {
-        if (closed) {
-            return null;
-        }
         for (int attempt = 1; ; attempt++) {
+            if (closed) {
+                return null;
+            }
             try {
                 return call.get();
             } catch (ApiException e) {
-                if (e.isTransient() && attempt < ATTEMPTS) {
-                    sleep(250L << attempt);
+                if (e.isTransient() && (attempt < ATTEMPTS || runGoesOn.getAsBoolean())) {
+                    if (attempt == ATTEMPTS) {
+                        LOG.log(Level.WARNING, "execution {0}: {1}; the run''s logs and steps wait for it",
+                                new Object[] {execution, e.getMessage()});
+                    }
+                    sleep(Math.min(MAX_PAUSE_MS, 250L << Math.min(attempt, 5)));
                     continue;
                 }
                 if (e.is(403) || e.is(404) || (e.is(409) && e.getMessage().contains("has finished"))) {

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.agentyard.shared.testing.Eventually;
+import io.agentyard.worker.testing.Suite;
+import io.agentyard.worker.testing.WorkerProcess;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -41,7 +43,6 @@ import io.restassured.specification.RequestSpecification;
  */
 class WorkerIT {
 
-    static final Path STANDIN = Path.of("src/test/resources/agents/standin-claude.sh").toAbsolutePath();
     static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @TempDir
@@ -51,6 +52,7 @@ class WorkerIT {
     static UUID owner = UUID.randomUUID();
     static String developer;
     static Path standinDir;
+    static Path standin;
 
     /** One worker for the tests that share the `feature` queue, registered as a user would. */
     @BeforeAll
@@ -58,10 +60,11 @@ class WorkerIT {
         suite = Suite.get();
         developer = suite.token(owner, "developer");
         standinDir = Files.createDirectories(temp.resolve("standin"));
+        standin = WorkerProcess.standinAgent(temp);
         worker = newWorker("main");
         assertEquals(0, worker.call("register", "--name", "it-main-worker", "--type", "feature",
                 "--enrollment-token", enrollmentToken(), "--max-concurrent", "4", "--capability", "java:advanced",
-                "--command", "bash " + STANDIN + " {promptFile}", "--format", "claude-stream-json",
+                "--command", "bash " + standin + " {promptFile}", "--format", "claude-stream-json",
                 "--allow-local-repositories"), worker::output);
         worker.start("run", "--grace", "PT5S");
     }
@@ -346,7 +349,7 @@ class WorkerIT {
     static WorkerProcess registeredWorker(String name, String type) {
         WorkerProcess process = newWorker(name);
         assertEquals(0, process.call("register", "--name", "it-" + name, "--type", type, "--enrollment-token",
-                enrollmentToken(), "--command", "bash " + STANDIN + " {promptFile}", "--format", "claude-stream-json"),
+                enrollmentToken(), "--command", "bash " + standin + " {promptFile}", "--format", "claude-stream-json"),
                 process::output);
         return process;
     }

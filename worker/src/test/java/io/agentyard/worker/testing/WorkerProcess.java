@@ -1,9 +1,11 @@
-package io.agentyard.worker.it;
+package io.agentyard.worker.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,18 +16,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real {@code agentyard-worker} jar run as a program, as a user runs it: its own home folder,
- * the suite's URLs in its environment, its output in {@code target/workers/<name>.log}.
+ * the suite's URLs in its environment, its output in {@code target/workers/<name>.log}. The jar is
+ * {@code target/agentyard-worker.jar}, or where the system property {@code agentyard.worker.jar} says.
  */
-final class WorkerProcess {
+public final class WorkerProcess {
 
-    static final Path JAR = Path.of(System.getProperty("agentyard.worker.jar", "target/agentyard-worker.jar"));
+    public static final Path JAR = Path.of(System.getProperty("agentyard.worker.jar", "target/agentyard-worker.jar"));
 
-    final Path home;
-    final Path log;
+    public final Path home;
+    public final Path log;
     private final Map<String, String> env;
     private Process process;
 
-    WorkerProcess(Path home, String name, Map<String, String> env) {
+    public WorkerProcess(Path home, String name, Map<String, String> env) {
         this.home = home;
         this.log = Path.of("target", "workers", name + ".log").toAbsolutePath();
         this.env = new HashMap<>(env);
@@ -37,8 +40,26 @@ final class WorkerProcess {
         }
     }
 
+    /**
+     * The stand-in for Claude Code ({@code agents/standin-claude.sh} of the worker's test resources,
+     * also in its test-jar) copied into {@code dir}: run it as {@code bash <path> {promptFile}} with
+     * {@code --format claude-stream-json}; a task's description picks its scenario ("SCENARIO: edit").
+     */
+    public static Path standinAgent(Path dir) {
+        try (InputStream script = WorkerProcess.class.getResourceAsStream("/agents/standin-claude.sh")) {
+            if (script == null) {
+                throw new IllegalStateException("agents/standin-claude.sh is not on the class path");
+            }
+            Path copy = Files.createDirectories(dir).resolve("standin-claude.sh");
+            Files.copy(script, copy, StandardCopyOption.REPLACE_EXISTING);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs a command to its end (a minute at most): its exit code. */
-    int call(String... args) {
+    public int call(String... args) {
         start(args);
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -52,7 +73,7 @@ final class WorkerProcess {
     }
 
     /** Starts {@code agentyard-worker args...} in the background. */
-    WorkerProcess start(String... args) {
+    public WorkerProcess start(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
@@ -73,30 +94,30 @@ final class WorkerProcess {
     }
 
     /** SIGTERM, as Kubernetes stops a pod. */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
-    void kill() {
+    public void kill() {
         if (process != null) {
             process.destroyForcibly();
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** Waits for the process to end: its exit code, or null when it still runs after {@code timeout}. */
-    Integer exitWithin(Duration timeout) throws InterruptedException {
+    public Integer exitWithin(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
