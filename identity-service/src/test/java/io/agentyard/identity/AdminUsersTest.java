@@ -61,6 +61,8 @@ class AdminUsersTest {
                 .body("detail", containsString("size"));
         api.as(admin).get("/api/users?page=abc").then().statusCode(400).body("errors[0].field", is("page"));
         api.as(admin).get("/api/users?size=0").then().statusCode(400).body("errors[0].field", is("size"));
+        // a path segment that is no id stays a 404, whatever the query holds
+        api.as(admin).get("/api/users/abc?sort=a").then().statusCode(404);
     }
 
     @Test

@@ -163,11 +163,16 @@ public class ProblemMappers {
      */
     private Response badQueryParameter(IllegalArgumentException e, UriInfo uri) {
         String message = e.getMessage() == null ? "" : e.getMessage();
+        for (List<String> values : uri.getPathParameters().values()) {
+            if (values.stream().anyMatch(candidate -> names(message, candidate))) {
+                return null; // a path segment that is no id: not found
+            }
+        }
         String field = null;
         String value = null;
         for (Map.Entry<String, List<String>> parameter : uri.getQueryParameters().entrySet()) {
             for (String candidate : parameter.getValue()) {
-                if (!candidate.isEmpty() && message.contains(candidate)) {
+                if (names(message, candidate)) {
                     field = parameter.getKey();
                     value = candidate;
                 }
@@ -180,6 +185,16 @@ public class ProblemMappers {
         String detail = field + ": " + rule + " (got '" + value + "')";
         return build(new Problem(type("validation"), "Validation failed", 400, detail, path(uri),
                 List.of(new Problem.FieldError(field, rule)))).build();
+    }
+
+    /**
+     * Whether a converter's message names {@code value} as the one it refused: quoted
+     * ({@code For input string: "abc"}) or at its end ({@code Invalid UUID string: abc}), not merely
+     * somewhere inside (a one-letter value would be found in any message).
+     */
+    private static boolean names(String message, String value) {
+        return !value.isEmpty() && (message.contains("\"" + value + "\"") || message.endsWith(" " + value)
+                || message.endsWith("." + value));
     }
 
     /** Constraint violations raised by PostgreSQL: a race that passed the service's own checks. */
