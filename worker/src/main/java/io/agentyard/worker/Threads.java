@@ -23,4 +23,13 @@ public final class Threads {
         thread.start();
         return thread;
     }
+
+    /** Sleeps, keeping an interrupt for the caller to see (the loops that sleep check their stop flags). */
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

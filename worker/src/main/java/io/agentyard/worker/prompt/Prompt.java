@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.agentyard.worker.workspace.Git;
+
 /**
  * The prompt an agent gets for a work order, rendered from the task as its payload carries it:
  * title, description, the repository and branch, context, the reviewer's comment on a rerun, the
@@ -41,7 +43,7 @@ public final class Prompt {
                 .append(payload.path("priority").asText()).append("\n");
         // credentials in the URL (https://user:token@host) are git's business, never the model's
         field(prompt, "Repository", JsonNodeFactory.instance.textNode(
-                payload.path("repositoryUrl").asText("").replaceAll("(?<=://)[^/@\\s]+@", "")));
+                Git.withoutCredentials(payload.path("repositoryUrl").asText(""))));
         field(prompt, "Branch", payload.path("branchName"));
         field(prompt, "Issue", payload.path("issueNumber"));
         field(prompt, "Pull request", payload.path("prNumber"));

@@ -368,7 +368,7 @@ final class OrderRun implements Runnable {
                 return true;
             } catch (ApiException e) {
                 if (e.isTransient() && attempt < 8) {
-                    sleep(Math.min(10_000L, 250L << attempt));
+                    Threads.sleep(Math.min(10_000L, 250L << attempt));
                     continue;
                 }
                 LOG.warning(() -> "order " + id() + ": could not " + action + ": " + e.getMessage());
@@ -389,7 +389,7 @@ final class OrderRun implements Runnable {
         while (!done && stop.get() == null) {
             Duration left = Duration.between(Instant.now(), leaseExpiresAt);
             Duration pause = openQuestions.isEmpty() ? left.dividedBy(3) : ANSWER_POLL;
-            sleep(Math.max(200, Math.min(pause.toMillis(), 30_000)));
+            Threads.sleep(Math.max(200, Math.min(pause.toMillis(), 30_000)));
             if (done || stop.get() != null) {
                 return;
             }
@@ -464,13 +464,6 @@ final class OrderRun implements Runnable {
         return last.length() > 2000 ? last.substring(0, 2000) : last;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /** The last {@code max} characters of a stream, as task-service keeps them. */
     private static final class Tail {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.agentyard.worker.Threads;
 import io.agentyard.worker.agent.AgentEvent;
 import io.agentyard.worker.api.ApiException;
 import io.agentyard.worker.api.ControlPlane;
@@ -238,7 +239,7 @@ final class Reporter {
                         LOG.log(Level.WARNING, "execution {0}: {1}; the run''s logs and steps wait for it",
                                 new Object[] {execution, e.getMessage()});
                     }
-                    sleep(Math.min(MAX_PAUSE_MS, 250L << Math.min(attempt, 5)));
+                    Threads.sleep(Math.min(MAX_PAUSE_MS, 250L << Math.min(attempt, 5)));
                     continue;
                 }
                 if (e.is(403) || e.is(404) || (e.is(409) && e.getMessage().contains("has finished"))) {
@@ -254,11 +255,4 @@ final class Reporter {
         return text == null ? "step" : text.length() > max ? text.substring(0, max) : text;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * git, run as a program with a time limit; it never waits for a person (no credential or host-key
  * prompt) and never runs a transport that executes commands.
  */
-final class Git {
+public final class Git {
 
-    /** The user-info of a URL ({@code https://user:token@host}): never repeated in a message. */
+    /** The user-info of a URL ({@code https://user:token@host}): never repeated in a message or a prompt. */
     private static final Pattern CREDENTIALS = Pattern.compile("(?<=://)[^/@\\s]+@");
 
     record Result(int exitCode, String output) {
@@ -68,6 +68,12 @@ final class Git {
         }
     }
 
+    /** {@code url} without its credentials ({@code https://host/...}), as a prompt names the repository. */
+    public static String withoutCredentials(String url) {
+        return CREDENTIALS.matcher(url).replaceAll("");
+    }
+
+    /** {@code text} with the credentials of every URL in it blanked ({@code https://***@host/...}). */
     static String redact(String text) {
         return CREDENTIALS.matcher(text).replaceAll("***@");
     }
