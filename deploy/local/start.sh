@@ -12,7 +12,7 @@ cd "$ROOT"
 
 bash deploy/local/ensure-servers.sh
 bash deploy/local/stop.sh >/dev/null 2>&1 || true
-mkdir -p "$STATE/keys" "$STATE/logs" "$STATE/pids"
+mkdir -p "$STATE/keys" "$STATE/logs" "$STATE/pids" "$STATE/env"
 
 if [ "${1:-}" != "--no-build" ]; then
   echo "Building (./mvnw package -DskipTests)..."
@@ -39,6 +39,8 @@ export AGENTYARD_DB_URL=${AGENTYARD_DB_URL:-postgresql://127.0.0.1:5432/$db}
 
 launch() { # name port [env...]
   local name=$1 port=$2; shift 2
+  # kept (0600) so deploy/local/dev.sh can run the same service in dev mode with the same settings
+  (umask 077; printf '%q\n' QUARKUS_HTTP_PORT="$port" AGENTYARD_DB_URL="$AGENTYARD_DB_URL" "$@" > "$STATE/env/$name.env")
   env QUARKUS_HTTP_PORT="$port" AGENTYARD_JSON_LOGS="${AGENTYARD_JSON_LOGS:-false}" "$@" \
     nohup java -jar "$name/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/$name.log" 2>&1 &
   echo $! > "$STATE/pids/$name.pid"
@@ -143,4 +145,4 @@ done
 echo
 echo "Admin login: username 'admin', password '$admin_password' (kept in .agentyard/admin-password)"
 echo "Worker: $(hostname)-worker, agent '$agent', every task type (log: .agentyard/logs/worker.log)"
-echo "Logs: .agentyard/logs/   Stop: deploy/local/stop.sh"
+echo "Logs: .agentyard/logs/   Stop: deploy/local/stop.sh   One service in dev mode: deploy/local/dev.sh <service>"
