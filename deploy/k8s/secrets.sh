@@ -3,7 +3,9 @@
 # when it is missing: nothing secret is ever committed. Values come from the environment when set (prod:
 # the external database's password), otherwise they are generated here, shown once where a person needs
 # them (the admin password), and kept only in the cluster.
-#   AGENTYARD_DB_PASSWORD     the database role's password (default: generated, for the dev overlay's PostgreSQL)
+#   AGENTYARD_DB_PASSWORD_IDENTITY, _AGENT, _TASK, _EXECUTION, _CHAT
+#                             each service's database role's password (prod: the ones the database's
+#                             administrator gave base/db-roles.sql; default: generated, for the dev overlay)
 #   AGENTYARD_REDIS_PASSWORD  Redis's password (default: none, no agentyard-redis secret)
 #   AGENTYARD_JWT_KEY_FILE    an RSA private key, PKCS#8 PEM (default: a new 2048-bit key)
 #   AGENTYARD_ADMIN_PASSWORD  the first admin's password (default: generated and printed)
@@ -23,10 +25,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 umask 077
 
-# agentyard-db: password (every service; the dev overlay's PostgreSQL takes it as its own)
+# agentyard-db: one password per service role (key: its schema), and `admin`, the superuser's of the dev
+# overlay's PostgreSQL (unused with an external one)
 if ! exists agentyard-db; then
-  printf %s "${AGENTYARD_DB_PASSWORD:-$(random)}" > "$work/db"
-  kubectl -n "$ns" create secret generic agentyard-db --from-file=password="$work/db"
+  printf %s "$(random)" > "$work/db-admin"
+  files=(--from-file=admin="$work/db-admin")
+  for schema in identity agent task execution chat; do
+    var=AGENTYARD_DB_PASSWORD_${schema^^}
+    printf %s "${!var:-$(random)}" > "$work/db-$schema"
+    files+=(--from-file="$schema=$work/db-$schema")
+  done
+  kubectl -n "$ns" create secret generic agentyard-db "${files[@]}"
 fi
 
 # agentyard-redis: password (only when Redis asks for one)

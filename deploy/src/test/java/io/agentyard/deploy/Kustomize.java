@@ -88,13 +88,14 @@ final class Kustomize {
     /**
      * {@code resources} (files and directories with a kustomization), {@code patches} (a file of strategic
      * merge patches, or an inline JSON 6902 patch or strategic merge patch for a {@code target} of kind and
-     * optional name), {@code images} (newName, newTag) and {@code namespace}. Anything else in a
-     * kustomization fails here rather than being ignored.
+     * optional name), {@code images} (newName, newTag), {@code namespace} and {@code configMapGenerator}
+     * (from files, without the name's hash suffix). Anything else in a kustomization fails here rather
+     * than being ignored.
      */
     static List<Map<String, Object>> mini(Path dir) {
         Map<String, Object> kustomization = Yamls.map(Yamls.load(read(dir.resolve("kustomization.yaml"))).get(0));
         for (String key : kustomization.keySet()) {
-            if (!List.of("apiVersion", "kind", "resources", "patches", "images", "namespace").contains(key)) {
+            if (!List.of("apiVersion", "kind", "resources", "patches", "images", "namespace", "configMapGenerator").contains(key)) {
                 throw new IllegalStateException(dir + ": the tests' renderer does not know '" + key + "'");
             }
         }
@@ -102,6 +103,22 @@ final class Kustomize {
         for (Object resource : Yamls.list(kustomization.get("resources"))) {
             Path path = dir.resolve((String) resource).normalize();
             objects.addAll(Files.isDirectory(path) ? mini(path) : Yamls.objects(read(path)));
+        }
+        for (Object item : Yamls.list(kustomization.get("configMapGenerator"))) {
+            Map<String, Object> generator = Yamls.map(item);
+            if (!Boolean.TRUE.equals(Yamls.map(generator.get("options")).get("disableNameSuffixHash"))) {
+                throw new IllegalStateException(dir + ": the tests' renderer makes ConfigMaps without a hash suffix only");
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            for (Object file : Yamls.list(generator.get("files"))) {
+                data.put(Path.of((String) file).getFileName().toString(), read(dir.resolve((String) file)));
+            }
+            Map<String, Object> configMap = new LinkedHashMap<>();
+            configMap.put("apiVersion", "v1");
+            configMap.put("kind", "ConfigMap");
+            configMap.put("metadata", new LinkedHashMap<>(Map.of("name", generator.get("name"))));
+            configMap.put("data", data);
+            objects.add(configMap);
         }
         for (Object item : Yamls.list(kustomization.get("patches"))) {
             Map<String, Object> patch = Yamls.map(item);

@@ -166,7 +166,9 @@ class ManifestsTest {
                         || String.valueOf(value).contains("CHANGE_ME"), "Secret " + name(secret) + " carries a value for " + key));
             }
         }
-        String scripts = Workloads.read(Kustomize.K8S.resolve("secrets.sh")) + Workloads.read(Kustomize.K8S.resolve("service-clients.sh"));
+        // everything it can create: a Redis password's secret only when there is one
+        Map<String, Map<String, String>> created = SecretsScript.run(Map.of("AGENTYARD_REDIS_PASSWORD", "redis-password"));
+        String serviceClients = Workloads.read(Kustomize.K8S.resolve("service-clients.sh"));
         List<String> references = new ArrayList<>();
         for (Map<String, Object> workload : workloads(objects)) {
             for (Map<String, Object> container : allContainers(workload)) {
@@ -188,9 +190,27 @@ class ManifestsTest {
         for (String reference : references) {
             String secret = reference.substring(0, reference.indexOf('/'));
             String key = reference.substring(reference.indexOf('/') + 1);
-            if (!scripts.contains("secret generic " + secret) || !(scripts.contains(key + "=") || scripts.contains(key + "\"="))) {
+            boolean bySecretsScript = created.getOrDefault(secret, Map.of()).containsKey(key);
+            boolean byServiceClientsScript = serviceClients.contains("secret generic " + secret) && serviceClients.contains(key + "=");
+            if (!bySecretsScript && !byServiceClientsScript) {
                 fail("the secret key " + reference + " is referenced but neither secrets.sh nor service-clients.sh creates it");
             }
+        }
+    }
+
+    @Test
+    void secretsShGivesEachServiceRoleItsOwnPasswordOrTheOneTheAdministratorSet() {
+        Map<String, String> generated = SecretsScript.run(Map.of()).get("agentyard-db");
+        assertEquals(Set.of("admin", "identity", "agent", "task", "execution", "chat"), generated.keySet());
+        assertEquals(generated.size(), Set.copyOf(generated.values()).size(), "no two roles share a password");
+        generated.values().forEach(password -> assertTrue(password.matches("[0-9a-f]{48}"), "one line of hex, no newline"));
+        Map<String, String> given = SecretsScript.run(Map.of("AGENTYARD_DB_PASSWORD_TASK", "the-dba's-task-password")).get("agentyard-db");
+        assertEquals("the-dba's-task-password", given.get("task"));
+        List<Map<String, Object>> prod = Kustomize.render("overlays/prod");
+        for (String service : SERVICES) {
+            Map<String, String> env = Workloads.environment(containers(get(prod, "Deployment", service)).get(0), prod);
+            assertEquals("agentyard_" + Workloads.schema(service), env.get("AGENTYARD_DB_USER"), service + " signs in as its own role");
+            assertTrue(env.get("AGENTYARD_DB_PASSWORD").contains("key=" + Workloads.schema(service)), service + ": " + env);
         }
     }
 

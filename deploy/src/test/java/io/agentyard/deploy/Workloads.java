@@ -130,13 +130,22 @@ final class Workloads {
 
     /** The service's HTTP port, {@code quarkus.http.port} of its application.properties. */
     static int httpPort(String service) {
+        return Integer.parseInt(property(service, "quarkus.http.port"));
+    }
+
+    /** The schema the service owns and migrates, {@code quarkus.flyway.schemas} of its application.properties. */
+    static String schema(String service) {
+        return property(service, "quarkus.flyway.schemas");
+    }
+
+    private static String property(String service, String key) {
         Properties properties = new Properties();
         try {
             properties.load(new java.io.StringReader(applicationProperties(service)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Integer.parseInt(properties.getProperty("quarkus.http.port"));
+        return properties.getProperty(key);
     }
 
     /** Environment variables a container gets: its env names, and the keys of the ConfigMaps it takes whole. */
