@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -57,7 +58,7 @@ class DatabaseRolesTest {
         for (String service : SERVICES) {
             PASSWORDS.put(Workloads.schema(service), "pw-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         }
-        Result result = roles(PASSWORDS);
+        Result result = roles(DATABASE, PASSWORDS);
         assertEquals(0, result.exit(), result.output());
     }
 
@@ -132,7 +133,7 @@ class DatabaseRolesTest {
         String chatBefore = verifier(chat);
         String agentBefore = verifier(agent);
         rotated.put(chat, "rotated-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        Result again = roles(rotated);
+        Result again = roles(DATABASE, rotated);
         assertEquals(0, again.exit(), again.output());
         // This machine's PostgreSQL trusts local connections, so a sign-in proves nothing: the stored
         // SCRAM verifier (salted afresh on every ALTER ROLE ... PASSWORD) shows the new password was set.
@@ -143,9 +144,47 @@ class DatabaseRolesTest {
 
         Map<String, String> missing = new HashMap<>(PASSWORDS);
         missing.remove(Workloads.schema("agent-service"));
-        Result refused = roles(missing);
+        Result refused = roles(DATABASE, missing);
         assertNotEquals(0, refused.exit());
         assertTrue(refused.output().contains("set AGENTYARD_DB_PASSWORD_AGENT in the environment"), refused.output());
+    }
+
+    @Test
+    void aBackupRestoredForTheRolesIsTheirsToMigrateAgain() throws Exception {
+        for (String service : SERVICES) {
+            flyway(service).migrate();
+        }
+        Path backups = Files.createTempDirectory("roles-backup");
+        String restored = DATABASE + "_restored";
+        try {
+            Result backup = run(Map.of(), "bash", Path.of("local/backup.sh").toAbsolutePath().toString(), DATABASE, backups.toString());
+            assertEquals(0, backup.exit(), backup.output());
+            String folder = backup.output().strip().lines().reduce((first, last) -> last).orElseThrow();
+            Result restore = run(Map.of(), "bash", Path.of("local/restore.sh").toAbsolutePath().toString(),
+                    "--replay-events", "0", "--role-prefix", PREFIX, folder, restored);
+            assertEquals(0, restore.exit(), restore.output());
+            Result grants = roles(restored, PASSWORDS);
+            assertEquals(0, grants.exit(), grants.output());
+            for (String service : SERVICES) {
+                String schema = Workloads.schema(service);
+                try (Connection c = DriverManager.getConnection(jdbcUrl(restored), role(schema), PASSWORDS.get(schema));
+                     Statement s = c.createStatement()) {
+                    try (ResultSet r = s.executeQuery("select count(*) from pg_class where relnamespace = '" + schema
+                            + "'::regnamespace and relowner <> '" + role(schema) + "'::regrole")) {
+                        r.next();
+                        assertEquals(0, r.getInt(1), service + ": everything in " + schema + " is its role's");
+                    }
+                    // what a later migration does: alter a table of its schema
+                    s.execute("alter table " + schema + ".flyway_schema_history add column probe int");
+                    s.execute("alter table " + schema + ".flyway_schema_history drop column probe");
+                }
+            }
+        } finally {
+            admin("postgres", "drop database if exists " + restored + " with (force)");
+            try (var walk = Files.walk(backups)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     private static String verifier(String schema) throws SQLException {
@@ -176,15 +215,21 @@ class DatabaseRolesTest {
     }
 
     /** psql -f k8s/base/db-roles.sql, as the database's owner, with the passwords in the environment. */
-    private static Result roles(Map<String, String> passwords) throws IOException, InterruptedException {
-        ProcessBuilder psql = new ProcessBuilder("psql", "-h", HOST, "-p", PORT, "-U", ADMIN, "-d", DATABASE, "-q",
-                "-v", "role_prefix=" + PREFIX, "-f", Kustomize.K8S.resolve("base/db-roles.sql").toString())
-                .redirectErrorStream(true);
-        psql.environment().put("PGPASSWORD", ADMIN_PASSWORD);
-        passwords.forEach((schema, password) -> psql.environment().put("AGENTYARD_DB_PASSWORD_" + schema.toUpperCase(), password));
-        Process process = psql.start();
+    private static Result roles(String database, Map<String, String> passwords) throws IOException, InterruptedException {
+        Map<String, String> environment = new HashMap<>();
+        passwords.forEach((schema, password) -> environment.put("AGENTYARD_DB_PASSWORD_" + schema.toUpperCase(), password));
+        return run(environment, "psql", "-h", HOST, "-p", PORT, "-U", ADMIN, "-d", database, "-q",
+                "-v", "role_prefix=" + PREFIX, "-f", Kustomize.K8S.resolve("base/db-roles.sql").toString());
+    }
+
+    /** A command with libpq's variables naming this machine's PostgreSQL as its administrator. */
+    private static Result run(Map<String, String> environment, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("PGHOST", HOST, "PGPORT", PORT, "PGUSER", ADMIN, "PGPASSWORD", ADMIN_PASSWORD));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(1, TimeUnit.MINUTES));
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), String.join(" ", command));
         return new Result(process.exitValue(), output);
     }
 
