@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the whole Agentyard suite on this machine's PostgreSQL and Redis and a worker, waits until
-# every service is ready and the worker claims, and prints the URLs and the admin login. Stop it
+# Starts the whole Agentyard suite on this machine's PostgreSQL and Redis, the gateway in front of it
+# (one address for the whole API, :8080) and a worker, waits until every service is ready and the
+# worker claims, and prints the URLs and the admin login. Stop it
 # with deploy/local/stop.sh. The worker runs the agent AGENTYARD_WORKER_AGENT names (claude, codex;
 # default: demo, a built-in stand-in that needs no agent CLI).
 #   --no-build   start the jars already built
@@ -65,7 +66,9 @@ await_ready() { # name port
 
 # identity-service first: the others verify tokens against it, and execution-service and
 # chat-service need service clients of their own (asking task-service who holds an execution or a task).
+# AGENTYARD_TRUST_PROXY: requests come through the gateway, which passes the client's address on.
 launch identity-service 8081 \
+  AGENTYARD_TRUST_PROXY=true \
   AGENTYARD_JWT_PRIVATE_KEY_LOCATION="$STATE/keys/private.pem" \
   AGENTYARD_JWT_PUBLIC_KEY_LOCATION="file:$STATE/keys/public.pem" \
   AGENTYARD_ADMIN_PASSWORD="$admin_password"
@@ -108,6 +111,10 @@ for entry in "${SERVICES[@]}"; do
   await_ready "${entry%%:*}" "${entry##*:}"
 done
 
+# The front door: /api/... to the service that owns it, the merged OpenAPI and one Swagger UI.
+launch gateway 8080
+await_ready gateway 8080
+
 # A worker of this machine, registered once with the admin's credentials (its own client credentials
 # kept in .agentyard/worker/config.json, 0600), serving every task type.
 WORKER_HOME=$STATE/worker
@@ -138,9 +145,13 @@ done
 
 echo
 echo "Agentyard is running:"
+echo "  API         http://localhost:8080/api"
+echo "  Swagger UI  http://localhost:8080/swagger-ui   (the merged OpenAPI document: http://localhost:8080/openapi)"
+echo
+echo "Each service also answers on its own port (health, metrics, its own /q/swagger-ui):"
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
-  printf "  %-18s http://localhost:%s   (API docs: http://localhost:%s/q/swagger-ui)\n" "$name" "$port" "$port"
+  printf "  %-18s http://localhost:%s\n" "$name" "$port"
 done
 echo
 echo "Admin login: username 'admin', password '$admin_password' (kept in .agentyard/admin-password)"

@@ -11,6 +11,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/agents. */
 public final class AgentDtos {
 
@@ -20,6 +22,7 @@ public final class AgentDtos {
     static final String NAME_PATTERN = "^\\S(.*\\S)?$";
     static final String NAME_RULE = "must not start or end with spaces";
 
+    @Schema(name = "AgentCreate")
     public record Create(
             @NotBlank @Size(max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @Size(max = 10_000) String description,
@@ -32,6 +35,7 @@ public final class AgentDtos {
     }
 
     /** PATCH: fields left out (null) stay as they are. */
+    @Schema(name = "AgentUpdate")
     public record Update(
             @Size(min = 1, max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @Size(max = 10_000) String description,
@@ -47,6 +51,7 @@ public final class AgentDtos {
      * A task filed for the agent ({@code POST /api/agents/{id}/tasks}): task-service's task fields a
      * person files, which task-service validates. The agent is the one in the path.
      */
+    @Schema(name = "AgentTaskRequest")
     public record NewTask(String title, String description, String taskType, String permissionLevel, String priority,
                           String repositoryUrl, String branchName, Map<String, Object> context,
                           Map<String, Object> metadata, UUID projectId, UUID workflowId, Map<String, Object> input) {

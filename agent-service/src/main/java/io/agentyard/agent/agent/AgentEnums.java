@@ -1,13 +1,17 @@
 package io.agentyard.agent.agent;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** The closed value sets of an agent; constants are the wire and database values. */
 public final class AgentEnums {
 
     private AgentEnums() {
     }
 
+    @Schema(name = "AgentCategory")
     public enum Category { analysis, documentation, testing, review, deployment }
 
+    @Schema(name = "AgentType")
     public enum Type { automation, assistive }
 
     /**
@@ -15,5 +19,6 @@ public final class AgentEnums {
      * {@code stopped}) and activity ({@code idle}, {@code thinking}, {@code coding},
      * {@code testing}), plus {@code error} and {@code offline}.
      */
+    @Schema(name = "AgentStatus")
     public enum Status { created, idle, thinking, coding, testing, running, stopped, error, offline }
 }

@@ -11,6 +11,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -19,6 +20,7 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "tools")
 public class Tool {
 
+    @Schema(name = "ToolType")
     public enum Type { api, database, file, custom }
 
     @Id

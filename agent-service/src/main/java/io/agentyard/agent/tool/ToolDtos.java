@@ -9,6 +9,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/tools. */
 public final class ToolDtos {
 
@@ -18,6 +20,7 @@ public final class ToolDtos {
     static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
     static final String NAME_RULE = "must be letters, digits, '.', '_' or '-'";
 
+    @Schema(name = "ToolCreate")
     public record Create(
             @NotBlank @Size(max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @Size(max = 10_000) String description,
@@ -26,6 +29,7 @@ public final class ToolDtos {
             Boolean active) {
     }
 
+    @Schema(name = "ToolUpdate")
     public record Update(
             @Size(min = 1, max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @Size(max = 10_000) String description,

@@ -19,6 +19,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -29,6 +32,7 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
 /** The tool registry: admins write, every authenticated caller reads. */
+@Tag(name = "Tools", description = "The tool registry")
 @Path("/api/tools")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,7 +46,9 @@ public class ToolResource {
     }
 
     @POST
-    @Operation(summary = "Register a tool; names are unique")
+    @APIResponseSchema(value = ToolDtos.ToolResponse.class, responseCode = "201", responseDescription = "The tool, registered; Location names it")
+    @APIResponse(responseCode = "409", description = "A tool of that name exists")
+    @Operation(operationId = "createTool", summary = "Register a tool; names are unique")
     public Uni<RestResponse<ToolDtos.ToolResponse>> create(@Valid @NotNull ToolDtos.Create request) {
         return tools.create(request).map(tool -> RestResponse.ResponseBuilder
                 .<ToolDtos.ToolResponse>created(URI.create("/api/tools/" + tool.id())).entity(tool).build());
@@ -50,7 +56,7 @@ public class ToolResource {
 
     @GET
     @Authenticated
-    @Operation(summary = "List tools; sort by name, createdAt, toolType")
+    @Operation(operationId = "listTools", summary = "List tools; sort by name, createdAt, toolType")
     public Uni<Page<ToolDtos.ToolResponse>> list(@QueryParam("toolType") Tool.Type toolType,
                                                  @QueryParam("active") Boolean active,
                                                  @Valid @BeanParam PageRequest page) {
@@ -60,14 +66,16 @@ public class ToolResource {
     @GET
     @Path("/{id}")
     @Authenticated
-    @Operation(summary = "Read a tool")
+    @Operation(operationId = "getTool", summary = "Read a tool")
     public Uni<ToolDtos.ToolResponse> get(@PathParam("id") UUID id) {
         return tools.get(id);
     }
 
     @PATCH
     @Path("/{id}")
-    @Operation(summary = "Change a tool; fields left out stay as they are")
+    @APIResponse(responseCode = "409", description = "A tool of that name exists")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "updateTool", summary = "Change a tool; fields left out stay as they are")
     public Uni<ToolDtos.ToolResponse> update(@PathParam("id") UUID id, @Valid @NotNull ToolDtos.Update update) {
         return tools.update(id, update);
     }
@@ -75,7 +83,7 @@ public class ToolResource {
     @DELETE
     @Path("/{id}")
     @ResponseStatus(204)
-    @Operation(summary = "Remove a tool")
+    @Operation(operationId = "deleteTool", summary = "Remove a tool")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return tools.delete(id);
     }

@@ -11,6 +11,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -20,8 +21,10 @@ import org.hibernate.type.SqlTypes;
 public class Worker {
 
     /** The kind of task a worker serves; the same names as task types. */
+    @Schema(name = "WorkerType")
     public enum Type { feature, bugfix, test, docs, refactor, review }
 
+    @Schema(name = "WorkerStatus")
     public enum Status { idle, busy, offline, error }
 
     @Id

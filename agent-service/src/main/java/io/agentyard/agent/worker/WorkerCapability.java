@@ -11,6 +11,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -20,6 +21,7 @@ import org.hibernate.type.SqlTypes;
 public class WorkerCapability {
 
     /** Ordered: a requirement of a level is met by that level or any above it. */
+    @Schema(name = "CapabilityLevel")
     public enum Level { beginner, intermediate, advanced, expert }
 
     @Id

@@ -13,6 +13,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/workers. */
 public final class WorkerDtos {
 
@@ -24,12 +26,14 @@ public final class WorkerDtos {
     static final String CAPABILITY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9.+#_-]*$";
     static final String CAPABILITY_RULE = "must be letters, digits, '.', '+', '#', '_' or '-'";
 
+    @Schema(name = "WorkerCapability")
     public record Capability(
             @NotBlank @Size(max = 100) @Pattern(regexp = CAPABILITY_PATTERN, message = CAPABILITY_RULE) String name,
             WorkerCapability.Level level,
             @Size(max = 50) Map<String, Object> metadata) {
     }
 
+    @Schema(name = "WorkerRegistration")
     public record Register(
             @NotBlank @Size(max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @NotNull Worker.Type workerType,
@@ -42,6 +46,7 @@ public final class WorkerDtos {
     }
 
     /** PATCH: fields left out stay; {@code capabilities}, when present, replace the worker's set. */
+    @Schema(name = "WorkerUpdate")
     public record Update(
             @Size(min = 1, max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             Worker.Type workerType,
@@ -61,9 +66,11 @@ public final class WorkerDtos {
     }
 
     /** What a worker reports about itself: {@code idle}, {@code busy} or {@code error}, and its load. */
+    @Schema(name = "WorkerHeartbeat")
     public record Heartbeat(@NotNull Worker.Status status, @NotNull @Min(0) Integer currentLoad) {
     }
 
+    @Schema(name = "WorkerCapabilityResponse")
     public record CapabilityResponse(String name, WorkerCapability.Level level, Map<String, Object> metadata) {
     }
 

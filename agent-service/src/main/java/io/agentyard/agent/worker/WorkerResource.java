@@ -25,6 +25,11 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -35,6 +40,7 @@ import io.agentyard.shared.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** The worker registry, worker heartbeats, and the eligibility query task-service uses. */
+@Tag(name = "Workers", description = "The worker registry, worker heartbeats, and the eligibility query task-service uses")
 @Path("/api/workers")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,7 +56,9 @@ public class WorkerResource {
     }
 
     @POST
-    @Operation(summary = "Register a worker (starts offline until its first heartbeat)")
+    @APIResponseSchema(value = WorkerDtos.WorkerResponse.class, responseCode = "201", responseDescription = "The worker, registered (offline until its first heartbeat)")
+    @APIResponse(responseCode = "409", description = "A worker of that name exists")
+    @Operation(operationId = "registerWorker", summary = "Register a worker (starts offline until its first heartbeat)")
     public Uni<RestResponse<WorkerDtos.WorkerResponse>> register(@Valid @NotNull WorkerDtos.Register request) {
         return workers.register(Caller.from(jwt), request).map(worker -> RestResponse.ResponseBuilder
                 .<WorkerDtos.WorkerResponse>created(URI.create("/api/workers/" + worker.id())).entity(worker).build());
@@ -58,7 +66,7 @@ public class WorkerResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE})
-    @Operation(summary = "List workers; sort by name, createdAt, status, workerType, lastHeartbeatAt")
+    @Operation(operationId = "listWorkers", summary = "List workers; sort by name, createdAt, status, workerType, lastHeartbeatAt")
     public Uni<Page<WorkerDtos.WorkerResponse>> list(@QueryParam("workerType") Worker.Type workerType,
                                                      @QueryParam("status") Worker.Status status,
                                                      @Valid @BeanParam PageRequest page) {
@@ -68,7 +76,7 @@ public class WorkerResource {
     @GET
     @Path("/eligible")
     @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
-    @Operation(summary = "Workers that can serve a task type now: ?workerType=feature&capability=java:advanced")
+    @Operation(operationId = "listEligibleWorkers", summary = "Workers that can serve a task type now: ?workerType=feature&capability=java:advanced")
     public Uni<List<WorkerDtos.WorkerResponse>> eligible(
             @QueryParam("workerType") @NotNull Worker.Type workerType,
             @QueryParam("capability") List<String> capabilities,
@@ -79,7 +87,10 @@ public class WorkerResource {
     @PUT
     @Path("/me")
     @RolesAllowed(Roles.WORKER)
-    @Operation(summary = "A worker registers itself (id = its token's subject): 201 when new, else 200, updated")
+    @APIResponse(responseCode = "201", description = "Registered", content = @Content(schema = @Schema(implementation = WorkerDtos.WorkerResponse.class)))
+    @APIResponse(responseCode = "200", description = "Already registered: updated", content = @Content(schema = @Schema(implementation = WorkerDtos.WorkerResponse.class)))
+    @APIResponse(responseCode = "409", description = "A worker of that name exists")
+    @Operation(operationId = "registerSelfAsWorker", summary = "A worker registers itself (id = its token's subject): 201 when new, else 200, updated")
     public Uni<RestResponse<WorkerDtos.WorkerResponse>> registerSelf(@Valid @NotNull WorkerDtos.Register request) {
         return workers.registerSelf(Caller.from(jwt), request).map(done -> done.created()
                 ? RestResponse.ResponseBuilder.<WorkerDtos.WorkerResponse>created(
@@ -90,7 +101,7 @@ public class WorkerResource {
     @GET
     @Path("/me")
     @RolesAllowed(Roles.WORKER)
-    @Operation(summary = "The calling worker's own record (404 until it has registered)")
+    @Operation(operationId = "getOwnWorker", summary = "The calling worker's own record (404 until it has registered)")
     public Uni<WorkerDtos.WorkerResponse> self() {
         return workers.self(Caller.from(jwt));
     }
@@ -98,14 +109,16 @@ public class WorkerResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "Read a worker; a worker identity may read only itself")
+    @Operation(operationId = "getWorker", summary = "Read a worker; a worker identity may read only itself")
     public Uni<WorkerDtos.WorkerResponse> get(@PathParam("id") UUID id) {
         return workers.get(Caller.from(jwt), id);
     }
 
     @PATCH
     @Path("/{id}")
-    @Operation(summary = "Change a worker; capabilities, when given, replace its set")
+    @APIResponse(responseCode = "409", description = "A worker of that name exists")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "updateWorker", summary = "Change a worker; capabilities, when given, replace its set")
     public Uni<WorkerDtos.WorkerResponse> update(@PathParam("id") UUID id, @Valid @NotNull WorkerDtos.Update update) {
         return workers.update(id, update);
     }
@@ -113,7 +126,7 @@ public class WorkerResource {
     @DELETE
     @Path("/{id}")
     @ResponseStatus(204)
-    @Operation(summary = "Remove a worker")
+    @Operation(operationId = "deleteWorker", summary = "Remove a worker")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return workers.delete(id);
     }
@@ -121,7 +134,7 @@ public class WorkerResource {
     @POST
     @Path("/{id}/heartbeat")
     @RolesAllowed(Roles.WORKER)
-    @Operation(summary = "The worker itself reports status (idle, busy, error) and load")
+    @Operation(operationId = "workerHeartbeat", summary = "The worker itself reports status (idle, busy, error) and load")
     public Uni<WorkerDtos.WorkerResponse> heartbeat(@PathParam("id") UUID id,
                                                     @Valid @NotNull WorkerDtos.Heartbeat heartbeat) {
         return workers.heartbeat(Caller.from(jwt), id, heartbeat);

@@ -11,6 +11,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.agentyard.shared.problem.Problem;
 
 /**
@@ -24,12 +26,15 @@ public record WorkflowDefinition(
         @Size(max = 2000) List<@Valid @NotNull Edge> edges) {
 
     /** What a step does. */
+    @Schema(name = "WorkflowNodeType")
     public enum NodeType { llm_call, tool, decision, human_approval, code, subworkflow, end }
 
+    @Schema(name = "WorkflowNode")
     public record Node(@NotBlank @Size(max = 100) String id, @NotNull NodeType type, @Size(max = 200) String name,
                        @Size(max = 100) Map<String, Object> config) {
     }
 
+    @Schema(name = "WorkflowEdge")
     public record Edge(@NotBlank @Size(max = 100) String from, @NotBlank @Size(max = 100) String to,
                        @Size(max = 500) String condition) {
     }

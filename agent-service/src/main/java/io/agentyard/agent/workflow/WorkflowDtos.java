@@ -10,6 +10,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/workflows. */
 public final class WorkflowDtos {
 
@@ -19,6 +21,7 @@ public final class WorkflowDtos {
     static final String NAME_PATTERN = "^\\S(.*\\S)?$";
     static final String NAME_RULE = "must not start or end with spaces";
 
+    @Schema(name = "WorkflowCreate")
     public record Create(
             @NotBlank @Size(max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @Size(max = 10_000) String description,
@@ -27,6 +30,7 @@ public final class WorkflowDtos {
     }
 
     /** PATCH: fields left out stay; a new {@code definition} becomes a new version. */
+    @Schema(name = "WorkflowUpdate")
     public record Update(
             @Size(min = 1, max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @Size(max = 10_000) String description,
@@ -45,6 +49,7 @@ public final class WorkflowDtos {
         }
     }
 
+    @Schema(name = "WorkflowVersionResponse")
     public record VersionResponse(UUID workflowId, int version, Map<String, Object> definition, UUID createdBy,
                                   Instant createdAt) {
 

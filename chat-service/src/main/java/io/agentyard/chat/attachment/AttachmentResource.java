@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.PathPart;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestForm;
@@ -33,6 +36,7 @@ import io.smallrye.mutiny.Uni;
  * Files attached to a message: uploaded as {@code multipart/form-data} (part {@code file}) by the
  * message's sender or the conversation's owner, read by whoever may read the conversation.
  */
+@Tag(name = "Attachments", description = "Files attached to a message")
 @jakarta.ws.rs.Path("/api/conversations/{conversationId}/messages/{messageId}/attachments")
 @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE, Roles.WORKER})
 public class AttachmentResource {
@@ -52,7 +56,10 @@ public class AttachmentResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "Attach a file (multipart part 'file'); size bounded (413), type from an allow-list (415)")
+    @APIResponseSchema(value = AttachmentDtos.AttachmentResponse.class, responseCode = "201", responseDescription = "The attachment, stored; Location names it")
+    @APIResponse(responseCode = "413", description = "The file is larger than the attachment limit")
+    @APIResponse(responseCode = "415", description = "The media type is not accepted")
+    @Operation(operationId = "uploadAttachment", summary = "Attach a file (multipart part 'file'); size bounded (413), type from an allow-list (415)")
     public Uni<RestResponse<AttachmentDtos.AttachmentResponse>> upload(
             @PathParam("conversationId") UUID conversationId, @PathParam("messageId") UUID messageId,
             @RestForm("file") FileUpload file) {
@@ -71,7 +78,7 @@ public class AttachmentResource {
     @GET
     @jakarta.ws.rs.Path("/{attachmentId}")
     @Produces(MediaType.WILDCARD)
-    @Operation(summary = "Download an attachment")
+    @Operation(operationId = "downloadAttachment", summary = "Download an attachment")
     public Uni<Response> download(@PathParam("conversationId") UUID conversationId,
                                             @PathParam("messageId") UUID messageId,
                                             @PathParam("attachmentId") UUID attachmentId) {
@@ -96,7 +103,7 @@ public class AttachmentResource {
     @jakarta.ws.rs.Path("/{attachmentId}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
     @ResponseStatus(204)
-    @Operation(summary = "Remove an attachment (the message's sender, the conversation's owner or an admin)")
+    @Operation(operationId = "deleteAttachment", summary = "Remove an attachment (the message's sender, the conversation's owner or an admin)")
     public Uni<Void> delete(@PathParam("conversationId") UUID conversationId, @PathParam("messageId") UUID messageId,
                             @PathParam("attachmentId") UUID attachmentId) {
         return messages.attachable(Caller.from(jwt), conversationId, messageId)

@@ -23,6 +23,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -38,6 +41,7 @@ import io.smallrye.mutiny.Uni;
  * worker for its task). The live stream is {@code GET /api/conversations/{id}/stream}
  * ({@link io.agentyard.chat.stream.ConversationStreamRoute}).
  */
+@Tag(name = "Conversations", description = "Conversations (AgentDB9's endpoints, plus rename, archive and filters)")
 @Path("/api/conversations")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -80,7 +84,7 @@ public class ConversationResource {
     }
 
     @GET
-    @Operation(summary = "List conversations the caller may read, newest first; filter by agent, project, task, status")
+    @Operation(operationId = "listConversations", summary = "List conversations the caller may read, newest first; filter by agent, project, task, status")
     public Uni<CursorPage<ConversationDtos.ConversationResponse>> list(@QueryParam("agentId") UUID agentId,
                                                                        @Valid @BeanParam ListParams params) {
         return conversations.list(Caller.from(jwt), new ConversationService.Filter(agentId, params.projectId,
@@ -89,7 +93,7 @@ public class ConversationResource {
 
     @GET
     @Path("/agent/{agentId}")
-    @Operation(summary = "Conversations with an agent, newest first")
+    @Operation(operationId = "listAgentConversations", summary = "Conversations with an agent, newest first")
     public Uni<CursorPage<ConversationDtos.ConversationResponse>> ofAgent(@PathParam("agentId") UUID agentId,
                                                                           @Valid @BeanParam ListParams params) {
         return list(agentId, params);
@@ -97,7 +101,7 @@ public class ConversationResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A conversation with its latest messages (oldest first)")
+    @Operation(operationId = "getConversation", summary = "A conversation with its latest messages (oldest first)")
     public Uni<ConversationDtos.ConversationWithMessages> get(@PathParam("id") UUID id) {
         Caller caller = Caller.from(jwt);
         return conversations.readable(caller, id).chain(conversation -> messages.latest(id).map(latest ->
@@ -107,7 +111,9 @@ public class ConversationResource {
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.WORKER})
-    @Operation(summary = "Open a conversation (201); a task's conversation that exists already is answered as it is (200)")
+    @APIResponseSchema(value = ConversationDtos.ConversationResponse.class, responseCode = "201", responseDescription = "The conversation, opened; Location names it")
+    @APIResponse(responseCode = "422", description = "The agent, project or task it names cannot be used")
+    @Operation(operationId = "createConversation", summary = "Open a conversation (201); a task's conversation that exists already is answered as it is (200)")
     public Uni<RestResponse<ConversationDtos.ConversationResponse>> create(
             @Valid @NotNull ConversationDtos.NewConversation request) {
         return conversations.create(Caller.from(jwt), "Bearer " + jwt.getRawToken(), request).map(opened -> opened.created()
@@ -119,7 +125,9 @@ public class ConversationResource {
     @PATCH
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER})
-    @Operation(summary = "Rename, archive (status archived) or restore (status active) a conversation")
+    @APIResponse(responseCode = "409", description = "The conversation is archived")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "updateConversation", summary = "Rename, archive (status archived) or restore (status active) a conversation")
     public Uni<ConversationDtos.ConversationResponse> update(@PathParam("id") UUID id,
                                                              @Valid @NotNull ConversationDtos.ConversationUpdate update) {
         return conversations.update(Caller.from(jwt), id, update);
@@ -128,7 +136,9 @@ public class ConversationResource {
     @POST
     @Path("/{id}/archive")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER})
-    @Operation(summary = "Archive a conversation (the notes' soft delete): read, never written")
+    @APIResponse(responseCode = "409", description = "The conversation is archived")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "archiveConversation", summary = "Archive a conversation (the notes' soft delete): read, never written")
     public Uni<ConversationDtos.ConversationResponse> archive(@PathParam("id") UUID id) {
         return conversations.update(Caller.from(jwt), id,
                 new ConversationDtos.ConversationUpdate(null, ConversationStatus.archived, null));
@@ -138,7 +148,7 @@ public class ConversationResource {
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER})
     @ResponseStatus(204)
-    @Operation(summary = "Archive a conversation (same as POST /archive; nothing is erased)")
+    @Operation(operationId = "deleteConversation", summary = "Archive a conversation (same as POST /archive; nothing is erased)")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return archive(id).replaceWithVoid();
     }

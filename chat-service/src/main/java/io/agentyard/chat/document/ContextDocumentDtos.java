@@ -13,6 +13,8 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/context-documents. */
 public final class ContextDocumentDtos {
 
@@ -29,6 +31,7 @@ public final class ContextDocumentDtos {
      * A new document. {@code content} is markdown, at most {@code agentyard.chat.documents.max-content-bytes}
      * bytes (413 beyond); {@code tags} are normalised (see {@link DocumentTags}).
      */
+    @Schema(name = "ContextDocumentCreate")
     public record Create(
             @NotBlank @Size(max = 255) String title,
             @NotNull DocumentType documentType,
@@ -44,6 +47,7 @@ public final class ContextDocumentDtos {
      * {@code repositoryUrl: ""} removes the URL, {@code tags: []} the tags; {@code metadata} replaces
      * the metadata as a whole.
      */
+    @Schema(name = "ContextDocumentUpdate")
     public record Update(
             @Min(value = 1, message = "must be 1 or more") Integer version,
             @Size(max = 255) @Pattern(regexp = TITLE_PATTERN, message = "must not be blank") String title,
@@ -61,6 +65,7 @@ public final class ContextDocumentDtos {
     }
 
     /** A document as it is now; the {@code ETag} header carries its version. */
+    @Schema(name = "ContextDocumentResponse")
     public record DocumentResponse(UUID id, String title, DocumentType documentType, String content,
                                    String repositoryUrl, List<String> tags, Map<String, Object> metadata,
                                    UUID createdBy, Instant createdAt, Instant updatedAt, int version) {
@@ -71,6 +76,7 @@ public final class ContextDocumentDtos {
      * size). A search hit also carries its {@code rank} (ts_rank_cd, higher first), its title and a
      * snippet of its content as HTML: the text escaped, each match wrapped in {@code <mark>…</mark>}.
      */
+    @Schema(name = "ContextDocumentSummary")
     public record DocumentSummary(UUID id, String title, DocumentType documentType, String repositoryUrl,
                                   List<String> tags, Map<String, Object> metadata, UUID createdBy,
                                   Instant createdAt, Instant updatedAt, int version, long contentBytes,
@@ -80,12 +86,14 @@ public final class ContextDocumentDtos {
     }
 
     /** An item of a document's history (without its content). */
+    @Schema(name = "ContextDocumentVersionSummary")
     public record VersionSummary(int version, String title, DocumentType documentType, String repositoryUrl,
                                  List<String> tags, Map<String, Object> metadata, UUID editedBy, Instant createdAt,
                                  long contentBytes) {
     }
 
     /** One version of a document, as it was written. */
+    @Schema(name = "ContextDocumentVersionResponse")
     public record VersionResponse(UUID documentId, int version, String title, DocumentType documentType,
                                   String content, String repositoryUrl, List<String> tags,
                                   Map<String, Object> metadata, UUID editedBy, Instant createdAt) {

@@ -31,6 +31,9 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -47,6 +50,7 @@ import io.smallrye.mutiny.Uni;
  * write, a document's creator or an admin changes and deletes it. Responses with a document carry
  * its version as a strong {@code ETag} ({@code "3"}); an update names the version it was made from.
  */
+@Tag(name = "Context documents", description = "Context documents, a knowledge base everyone signed in reads and searches")
 @Path("/api/context-documents")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -118,7 +122,9 @@ public class ContextDocumentResource {
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER})
-    @Operation(summary = "Create a context document (version 1); 201 with Location and ETag")
+    @APIResponseSchema(value = ContextDocumentDtos.DocumentResponse.class, responseCode = "201", responseDescription = "The document, version 1; Location names it")
+    @APIResponse(responseCode = "413", description = "The content is larger than the document limit")
+    @Operation(operationId = "createContextDocument", summary = "Create a context document (version 1); 201 with Location and ETag")
     public Uni<RestResponse<ContextDocumentDtos.DocumentResponse>> create(
             @Valid @NotNull ContextDocumentDtos.Create request) {
         return documents.create(Caller.from(jwt), request).map(document -> RestResponse.ResponseBuilder
@@ -127,7 +133,7 @@ public class ContextDocumentResource {
     }
 
     @GET
-    @Operation(summary = "List context documents, newest first, or search them with q (best first, with rank and"
+    @Operation(operationId = "listContextDocuments", summary = "List context documents, newest first, or search them with q (best first, with rank and"
             + " highlighted snippet); filter by tags (all of them), type, repositoryUrl, createdBy; page with ?cursor=")
     public Uni<CursorPage<ContextDocumentDtos.DocumentSummary>> list(@Valid @BeanParam ListParams params) {
         return documents.list(params.filter(config.maxTags()), params.q, params.cursor, params.limit);
@@ -135,7 +141,7 @@ public class ContextDocumentResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Read a context document as it is now; ETag is its version")
+    @Operation(operationId = "getContextDocument", summary = "Read a context document as it is now; ETag is its version")
     public Uni<RestResponse<ContextDocumentDtos.DocumentResponse>> get(@PathParam("id") UUID id) {
         return documents.get(id).map(ContextDocumentResource::withETag);
     }
@@ -143,7 +149,9 @@ public class ContextDocumentResource {
     @PATCH
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER})
-    @Operation(summary = "Write the next version (creator or admin): fields given change, others stay. Name the"
+    @APIResponse(responseCode = "413", description = "The content is larger than the document limit")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "updateContextDocument", summary = "Write the next version (creator or admin): fields given change, others stay. Name the"
             + " version changed in the body's version or in If-Match; 409 (412 with If-Match) when it is not current")
     public Uni<RestResponse<ContextDocumentDtos.DocumentResponse>> update(
             @PathParam("id") UUID id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
@@ -156,14 +164,14 @@ public class ContextDocumentResource {
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER})
     @ResponseStatus(204)
-    @Operation(summary = "Delete a context document and all its versions (creator or admin)")
+    @Operation(operationId = "deleteContextDocument", summary = "Delete a context document and all its versions (creator or admin)")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return documents.delete(Caller.from(jwt), id);
     }
 
     @GET
     @Path("/{id}/versions")
-    @Operation(summary = "The document's versions, newest first, without their content; page with ?cursor=")
+    @Operation(operationId = "listContextDocumentVersions", summary = "The document's versions, newest first, without their content; page with ?cursor=")
     public Uni<CursorPage<ContextDocumentDtos.VersionSummary>> versions(
             @PathParam("id") UUID id, @QueryParam("cursor") String cursor,
             @QueryParam("limit") @DefaultValue("20") @Min(value = 1, message = LIMIT_RULE)
@@ -173,7 +181,7 @@ public class ContextDocumentResource {
 
     @GET
     @Path("/{id}/versions/{version}")
-    @Operation(summary = "One version of the document, as it was written")
+    @Operation(operationId = "getContextDocumentVersion", summary = "One version of the document, as it was written")
     public Uni<ContextDocumentDtos.VersionResponse> version(@PathParam("id") UUID id,
                                                            @PathParam("version") int version) {
         return documents.version(id, version);

@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.agentyard.chat.attachment.AttachmentDtos;
 
 /** Requests and responses of the messages API. */
@@ -28,15 +30,18 @@ public final class MessageDtos {
     }
 
     /** A piece of a streaming message: {@code sequence} 1, 2, 3... in order; a repeat is not applied twice. */
+    @Schema(name = "MessageChunk")
     public record Chunk(@NotNull @Min(value = 1, message = "must be 1 or more") Integer sequence,
                         @NotNull String content) {
     }
 
     /** The end of a streaming message; metadata keys are merged in (responseTime, model, ...). */
+    @Schema(name = "MessageFinish")
     public record Finish(@Size(max = 50, message = "may hold at most 50 keys") Map<String, Object> metadata) {
     }
 
     /** New text of a message: the previous text is kept as {@code previousContent}. */
+    @Schema(name = "MessageEdit")
     public record Edit(@NotNull String content) {
     }
 
@@ -63,6 +68,7 @@ public final class MessageDtos {
     }
 
     /** A message and the replies to it (a thread), oldest first. */
+    @Schema(name = "MessageThread")
     public record Thread(MessageResponse message, List<MessageResponse> replies) {
     }
 }

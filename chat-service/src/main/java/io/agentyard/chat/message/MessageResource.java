@@ -22,6 +22,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.Cancellable;
@@ -36,6 +42,7 @@ import io.smallrye.mutiny.Uni;
  * Messages of a conversation: post (a person's message to an agent's conversation is answered by
  * the agent, streamed), stream in chunks, finish, stop, edit, delete, list and read threads.
  */
+@Tag(name = "Messages", description = "Messages of a conversation")
 @Path("/api/conversations/{conversationId}/messages")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,7 +62,7 @@ public class MessageResource {
     }
 
     @GET
-    @Operation(summary = "Messages oldest first; filter by parent (a thread), type or sender; page with ?cursor=")
+    @Operation(operationId = "listMessages", summary = "Messages oldest first; filter by parent (a thread), type or sender; page with ?cursor=")
     public Uni<CursorPage<MessageDtos.MessageResponse>> list(
             @PathParam("conversationId") UUID conversationId, @QueryParam("parentId") UUID parentId,
             @QueryParam("messageType") MessageType type, @QueryParam("senderType") SenderType senderType,
@@ -69,7 +76,13 @@ public class MessageResource {
     @Cancellable(false) // a client that leaves does not undo what was stored: the work finishes
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "Post a message; in a conversation with an agent, a person's text is answered by the agent"
+    @APIResponseSchema(value = MessageDtos.MessageResponse.class, responseCode = "201", responseDescription = "The message, posted; Location names it")
+    @APIResponse(responseCode = "409", description = "The conversation is archived, or the question was already answered")
+    @APIResponse(responseCode = "422", description = "The parent message is not of this conversation, or the agent has no usable model")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "text", value = """
+                        {"content": "Please also cover the refresh-token path.", "messageType": "text"}
+                        """)))
+    @Operation(operationId = "postMessage", summary = "Post a message; in a conversation with an agent, a person's text is answered by the agent"
             + " (its reply streams on the conversation's stream)")
     public Uni<RestResponse<MessageDtos.MessageResponse>> create(@PathParam("conversationId") UUID conversationId,
                                                                  @Valid @NotNull MessageDtos.NewMessage request) {
@@ -83,7 +96,7 @@ public class MessageResource {
 
     @GET
     @Path("/{messageId}")
-    @Operation(summary = "One message with its attachments")
+    @Operation(operationId = "getMessage", summary = "One message with its attachments")
     public Uni<MessageDtos.MessageResponse> get(@PathParam("conversationId") UUID conversationId,
                                                 @PathParam("messageId") UUID messageId) {
         return messages.get(Caller.from(jwt), conversationId, messageId);
@@ -91,7 +104,7 @@ public class MessageResource {
 
     @GET
     @Path("/{messageId}/thread")
-    @Operation(summary = "A message and its replies, oldest first")
+    @Operation(operationId = "getMessageThread", summary = "A message and its replies, oldest first")
     public Uni<MessageDtos.Thread> thread(@PathParam("conversationId") UUID conversationId,
                                           @PathParam("messageId") UUID messageId) {
         return messages.thread(Caller.from(jwt), conversationId, messageId);
@@ -100,7 +113,9 @@ public class MessageResource {
     @POST
     @Path("/{messageId}/chunks")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "Append the next chunk (sequence 1, 2, ...) to a streaming message; a repeat is not applied twice")
+    @APIResponse(responseCode = "409", description = "The message is not streaming")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "appendMessageChunk", summary = "Append the next chunk (sequence 1, 2, ...) to a streaming message; a repeat is not applied twice")
     public Uni<MessageDtos.MessageResponse> chunk(@PathParam("conversationId") UUID conversationId,
                                                   @PathParam("messageId") UUID messageId,
                                                   @Valid @NotNull MessageDtos.Chunk chunk) {
@@ -110,7 +125,9 @@ public class MessageResource {
     @POST
     @Path("/{messageId}/finish")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "End a streaming message as complete, merging metadata")
+    @APIResponse(responseCode = "409", description = "The message is not streaming")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "finishMessage", summary = "End a streaming message as complete, merging metadata")
     public Uni<MessageDtos.MessageResponse> finish(@PathParam("conversationId") UUID conversationId,
                                                    @PathParam("messageId") UUID messageId,
                                                    @Valid MessageDtos.Finish finish) {
@@ -120,7 +137,9 @@ public class MessageResource {
     @POST
     @Path("/{messageId}/stop")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "Stop a streaming message where it is; an agent's generation is cancelled upstream")
+    @APIResponse(responseCode = "409", description = "The message is not streaming")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "stopMessage", summary = "Stop a streaming message where it is; an agent's generation is cancelled upstream")
     public Uni<MessageDtos.MessageResponse> stop(@PathParam("conversationId") UUID conversationId,
                                                  @PathParam("messageId") UUID messageId) {
         return replies.stop(Caller.from(jwt), conversationId, messageId);
@@ -129,7 +148,9 @@ public class MessageResource {
     @PATCH
     @Path("/{messageId}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "Edit a message's text (its sender); the previous text is kept")
+    @APIResponse(responseCode = "409", description = "The message is streaming, or not the caller's to edit")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "editMessage", summary = "Edit a message's text (its sender); the previous text is kept")
     public Uni<MessageDtos.MessageResponse> edit(@PathParam("conversationId") UUID conversationId,
                                                  @PathParam("messageId") UUID messageId,
                                                  @Valid @NotNull MessageDtos.Edit edit) {
@@ -140,7 +161,9 @@ public class MessageResource {
     @Path("/{messageId}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
     @ResponseStatus(204)
-    @Operation(summary = "Delete a message and its attachments (its sender, the conversation's owner or an admin)")
+    @APIResponse(responseCode = "409", description = "The message is streaming")
+    @APIResponse(responseCode = "204", description = "Done")
+    @Operation(operationId = "deleteMessage", summary = "Delete a message and its attachments (its sender, the conversation's owner or an admin)")
     public Uni<Void> delete(@PathParam("conversationId") UUID conversationId, @PathParam("messageId") UUID messageId) {
         return messages.delete(Caller.from(jwt), conversationId, messageId);
     }

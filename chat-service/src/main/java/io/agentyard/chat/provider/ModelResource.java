@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.agentyard.chat.llm.ChatCompletions;
 import io.agentyard.chat.llm.ProbeResult;
@@ -22,6 +23,7 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
 /** The models agents may use: those of enabled providers. Admins and developers can try one. */
+@Tag(name = "Models", description = "The models agents may use")
 @Path("/api/models")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,14 +39,14 @@ public class ModelResource {
     }
 
     @GET
-    @Operation(summary = "The models of enabled providers, by provider then in each provider's order")
+    @Operation(operationId = "listModels", summary = "The models of enabled providers, by provider then in each provider's order")
     public Uni<List<ModelDtos.ModelResponse>> list() {
         return providers.offeredModels();
     }
 
     @GET
     @Path("/{id: .+}")
-    @Operation(summary = "One model by id <provider>/<model> (the model part may hold slashes)")
+    @Operation(operationId = "getModel", summary = "One model by id <provider>/<model> (the model part may hold slashes)")
     public Uni<ModelDtos.ModelResponse> get(@PathParam("id") String id) {
         return providers.offeredModel(id);
     }
@@ -52,7 +54,7 @@ public class ModelResource {
     @POST
     @Path("/test")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER})
-    @Operation(summary = "Send a tiny completion to the model through the chat client: 200 {ok, latencyMs, error?}"
+    @Operation(operationId = "testModel", summary = "Send a tiny completion to the model through the chat client: 200 {ok, latencyMs, error?}"
             + " whether the provider answered or not; 422 when the catalogue lacks the provider or model")
     public Uni<ProbeResult> test(@Valid @NotNull ModelDtos.ModelTest request) {
         return completions.probe(request.provider(), request.model());

@@ -17,6 +17,10 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -34,6 +38,7 @@ import io.smallrye.mutiny.Uni;
  * posts a person's text, answered by the agent. The reply streams on
  * {@code GET /api/conversations/{id}/stream}; this call answers once its first words are in.
  */
+@Tag(name = "Agent chat", description = "Chat with an agent: its replies stream from the model its configuration names")
 @Path("/api/agents")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,11 +46,13 @@ import io.smallrye.mutiny.Uni;
 public class AgentChatResource {
 
     /** {@code conversationId} continues a conversation; otherwise a new one is opened (with {@code title}). */
+    @Schema(name = "AgentChatRequest")
     public record ChatRequest(UUID agentId, UUID conversationId,
                               @NotBlank @Size(max = 200_000) String content,
                               @Size(max = 255) String title) {
     }
 
+    @Schema(name = "AgentChatResponse")
     public record ChatResponse(ConversationDtos.ConversationResponse conversation, MessageDtos.MessageResponse message,
                                MessageDtos.MessageResponse reply) {
     }
@@ -65,7 +72,10 @@ public class AgentChatResource {
     @Cancellable(false) // a client that leaves does not undo what was stored: the work finishes
     @POST
     @Path("/chat")
-    @Operation(summary = "Chat with an agent (agentId, or conversationId to continue); answers with the reply's first words")
+    @APIResponseSchema(value = ChatResponse.class, responseCode = "201", responseDescription = "The conversation and the reply's first words")
+    @APIResponse(responseCode = "409", description = "The conversation is archived")
+    @APIResponse(responseCode = "422", description = "The agent has no usable model")
+    @Operation(operationId = "chat", summary = "Chat with an agent (agentId, or conversationId to continue); answers with the reply's first words")
     public Uni<RestResponse<ChatResponse>> chat(@Valid @NotNull ChatRequest request) {
         if (request.agentId() == null && request.conversationId() == null) {
             throw ProblemException.invalidField("agentId", "name the agent, or the conversation to continue");
@@ -76,7 +86,10 @@ public class AgentChatResource {
     @Cancellable(false) // a client that leaves does not undo what was stored: the work finishes
     @POST
     @Path("/{id}/chat")
-    @Operation(summary = "Chat with this agent: a new conversation, or conversationId to continue one")
+    @APIResponseSchema(value = ChatResponse.class, responseCode = "201", responseDescription = "The conversation and the reply's first words")
+    @APIResponse(responseCode = "409", description = "The conversation is archived")
+    @APIResponse(responseCode = "422", description = "The agent has no usable model")
+    @Operation(operationId = "chatWithAgent", summary = "Chat with this agent: a new conversation, or conversationId to continue one")
     public Uni<RestResponse<ChatResponse>> chatWithAgent(@PathParam("id") UUID agentId,
                                                          @Valid @NotNull ChatRequest request) {
         if (request.agentId() != null && !request.agentId().equals(agentId)) {

@@ -7,6 +7,8 @@ import java.util.UUID;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/executions. */
 public final class ExecutionDtos {
 
@@ -34,12 +36,15 @@ public final class ExecutionDtos {
     }
 
     /** PATCH by the worker holding the run: keys are merged into its metadata. */
+    @Schema(name = "ExecutionMetadataUpdate")
     public record MetadataUpdate(@NotNull @Size(max = 100) Map<String, Object> metadata) {
     }
 
     /** The AgentDB9 notes' live feed: what a worker's agent is doing right now. */
+    @Schema(name = "ExecutionActivityKind")
     public enum ActivityKind { tool_execution, file_change, agent_activity }
 
+    @Schema(name = "ExecutionActivity")
     public record Activity(@NotNull ActivityKind kind, @NotNull @Size(max = 200) Map<String, Object> data) {
     }
 

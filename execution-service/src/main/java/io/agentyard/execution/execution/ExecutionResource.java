@@ -22,6 +22,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 import io.agentyard.shared.page.CursorPage;
@@ -34,6 +36,7 @@ import io.smallrye.mutiny.Uni;
  * the worker holding a running execution adds metadata and activity. Also the history of an agent
  * and of a workflow, from this service's own records.
  */
+@Tag(name = "Executions", description = "Executions: one per claimed work order, with status, metrics and activity")
 @Path("/api")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -83,7 +86,7 @@ public class ExecutionResource {
 
     @GET
     @Path("/executions")
-    @Operation(summary = "List executions the caller may read, newest first; filter and page with ?cursor=")
+    @Operation(operationId = "listExecutions", summary = "List executions the caller may read, newest first; filter and page with ?cursor=")
     public Uni<CursorPage<ExecutionDtos.ExecutionResponse>> list(
             @QueryParam("taskId") UUID taskId, @QueryParam("agentId") UUID agentId,
             @QueryParam("workflowId") UUID workflowId, @QueryParam("workerId") UUID workerId,
@@ -93,7 +96,7 @@ public class ExecutionResource {
 
     @GET
     @Path("/agents/{agentId}/executions")
-    @Operation(summary = "An agent's execution history, newest first")
+    @Operation(operationId = "listAgentExecutions", summary = "An agent's execution history, newest first")
     public Uni<CursorPage<ExecutionDtos.ExecutionResponse>> ofAgent(@PathParam("agentId") UUID agentId,
                                                                     @Valid @BeanParam ListParams params) {
         return params.list(executions, Caller.from(jwt), null, agentId, null, null);
@@ -101,7 +104,7 @@ public class ExecutionResource {
 
     @GET
     @Path("/workflows/{workflowId}/executions")
-    @Operation(summary = "A workflow's execution history, newest first")
+    @Operation(operationId = "listWorkflowExecutions", summary = "A workflow's execution history, newest first")
     public Uni<CursorPage<ExecutionDtos.ExecutionResponse>> ofWorkflow(@PathParam("workflowId") UUID workflowId,
                                                                        @Valid @BeanParam ListParams params) {
         return params.list(executions, Caller.from(jwt), null, null, workflowId, null);
@@ -109,7 +112,7 @@ public class ExecutionResource {
 
     @GET
     @Path("/executions/{id}")
-    @Operation(summary = "One execution, with its outcome and duration")
+    @Operation(operationId = "getExecution", summary = "One execution, with its outcome and duration")
     public Uni<ExecutionDtos.ExecutionResponse> get(@PathParam("id") UUID id) {
         return executions.get(Caller.from(jwt), id);
     }
@@ -117,7 +120,9 @@ public class ExecutionResource {
     @PATCH
     @Path("/executions/{id}")
     @RolesAllowed(Roles.WORKER)
-    @Operation(summary = "Merge keys into a running execution's metadata (the worker holding it)")
+    @APIResponse(responseCode = "409", description = "The execution is finished")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "updateExecutionMetadata", summary = "Merge keys into a running execution's metadata (the worker holding it)")
     public Uni<ExecutionDtos.ExecutionResponse> updateMetadata(@PathParam("id") UUID id,
                                                                @Valid @NotNull ExecutionDtos.MetadataUpdate update) {
         return executions.updateMetadata(Caller.from(jwt), id, update.metadata());
@@ -127,7 +132,9 @@ public class ExecutionResource {
     @Path("/executions/{id}/activity")
     @RolesAllowed(Roles.WORKER)
     @ResponseStatus(202)
-    @Operation(summary = "Tell the execution's live followers what the agent is doing (the worker holding it)")
+    @APIResponse(responseCode = "202", description = "Accepted: passed on to the execution's live followers")
+    @APIResponse(responseCode = "409", description = "The execution is not running")
+    @Operation(operationId = "recordExecutionActivity", summary = "Tell the execution's live followers what the agent is doing (the worker holding it)")
     public Uni<Void> activity(@PathParam("id") UUID id, @Valid @NotNull ExecutionDtos.Activity activity) {
         return executions.activity(Caller.from(jwt), id, activity);
     }

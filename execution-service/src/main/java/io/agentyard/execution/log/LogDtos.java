@@ -4,15 +4,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/executions/{id}/logs. */
 public final class LogDtos {
 
     private LogDtos() {
     }
 
+    @Schema(name = "LogLevel")
     public enum Level { DEBUG, INFO, WARNING, ERROR, CRITICAL }
 
     /** One line as the worker sends it; {@code loggedAt} defaults to when it arrives. */
+    @Schema(name = "LogLineInput")
     public record Line(Level level, String message, Map<String, Object> metadata, Instant loggedAt) {
     }
 
@@ -21,10 +25,12 @@ public final class LogDtos {
      * {@link LogService} in one pass rather than by Bean Validation, which costs too much per line
      * on this path.
      */
+    @Schema(name = "LogBatch")
     public record Batch(List<Line> lines) {
     }
 
     /** Where a batch went: sequences first..last. {@code duplicate}: the key was seen, nothing new stored. */
+    @Schema(name = "LogBatchStored")
     public record Stored(long firstSequence, long lastSequence, int count, boolean duplicate) {
     }
 

@@ -20,6 +20,10 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.agentyard.shared.security.Caller;
@@ -27,6 +31,7 @@ import io.agentyard.shared.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** An execution's logs: appended in batches by its worker and queried ({@link LogStreamRoute} follows them live). */
+@Tag(name = "Execution logs", description = "An execution's logs")
 @Path("/api/executions/{executionId}/logs")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,7 +50,10 @@ public class LogResource {
 
     @POST
     @RolesAllowed(Roles.WORKER)
-    @Operation(summary = "Append a batch of lines (the worker holding the running execution); "
+    @APIResponse(responseCode = "201", description = "Stored", content = @Content(schema = @Schema(implementation = LogDtos.Stored.class)))
+    @APIResponse(responseCode = "200", description = "A batch repeated with the same Idempotency-Key, stored before", content = @Content(schema = @Schema(implementation = LogDtos.Stored.class)))
+    @APIResponse(responseCode = "409", description = "The execution is not running, or the caller no longer holds it")
+    @Operation(operationId = "appendLogs", summary = "Append a batch of lines (the worker holding the running execution); "
             + "a batch repeated with the same Idempotency-Key is stored once")
     public Uni<RestResponse<LogDtos.Stored>> append(@PathParam("executionId") UUID executionId,
                                                     @HeaderParam("Idempotency-Key") String batchKey,
@@ -56,7 +64,7 @@ public class LogResource {
     }
 
     @GET
-    @Operation(summary = "Lines in sequence order after ?after=, filtered by level, time range and text")
+    @Operation(operationId = "queryLogs", summary = "Lines in sequence order after ?after=, filtered by level, time range and text")
     public Uni<LogDtos.LogPage> query(@PathParam("executionId") UUID executionId,
                                       @QueryParam("after") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") long after,
                                       @QueryParam("level") List<LogDtos.Level> levels,

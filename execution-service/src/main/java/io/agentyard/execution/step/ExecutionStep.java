@@ -11,6 +11,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -19,8 +20,10 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "execution_steps")
 public class ExecutionStep {
 
+    @Schema(name = "StepType")
     public enum Type { tool, llm_call, decision, human_approval, code, subworkflow, other }
 
+    @Schema(name = "StepStatus")
     public enum Status { running, completed, failed }
 
     @Id

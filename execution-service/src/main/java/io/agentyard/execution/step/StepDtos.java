@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/executions/{id}/steps. */
 public final class StepDtos {
 
@@ -15,6 +17,7 @@ public final class StepDtos {
     }
 
     /** The worker starts a step. */
+    @Schema(name = "StepStart")
     public record Start(@NotBlank @Size(max = 200) String name, @NotNull ExecutionStep.Type type,
                         @Size(max = 200) Map<String, Object> input) {
     }
@@ -23,6 +26,7 @@ public final class StepDtos {
      * The worker finishes a step: {@code completed} (the default) or {@code failed}, with its output
      * or error.
      */
+    @Schema(name = "StepFinish")
     public record Finish(ExecutionStep.Status status, @Size(max = 200) Map<String, Object> output,
                          @Size(max = 50_000) String error) {
     }

@@ -18,6 +18,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.agentyard.shared.security.Caller;
@@ -25,6 +28,7 @@ import io.agentyard.shared.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** The steps of an execution. */
+@Tag(name = "Execution steps", description = "The steps of an execution")
 @Path("/api/executions/{executionId}/steps")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,13 +45,15 @@ public class StepResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "The execution's steps in the order they started")
+    @Operation(operationId = "listSteps", summary = "The execution's steps in the order they started")
     public Uni<List<StepDtos.StepResponse>> list(@PathParam("executionId") UUID executionId) {
         return steps.list(Caller.from(jwt), executionId);
     }
 
     @POST
-    @Operation(summary = "Start a step (the worker holding the running execution)")
+    @APIResponseSchema(value = StepDtos.StepResponse.class, responseCode = "201", responseDescription = "The step, started")
+    @APIResponse(responseCode = "409", description = "The execution is not running")
+    @Operation(operationId = "startStep", summary = "Start a step (the worker holding the running execution)")
     public Uni<RestResponse<StepDtos.StepResponse>> start(@PathParam("executionId") UUID executionId,
                                                           @Valid @NotNull StepDtos.Start request) {
         return steps.start(Caller.from(jwt), executionId, request).map(step -> RestResponse.ResponseBuilder
@@ -57,7 +63,9 @@ public class StepResource {
 
     @PATCH
     @Path("/{stepId}")
-    @Operation(summary = "Finish a step: completed (default) or failed, with its output or error")
+    @APIResponse(responseCode = "409", description = "The step is already finished")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "finishStep", summary = "Finish a step: completed (default) or failed, with its output or error")
     public Uni<StepDtos.StepResponse> finish(@PathParam("executionId") UUID executionId,
                                              @PathParam("stepId") UUID stepId,
                                              @Valid @NotNull StepDtos.Finish request) {

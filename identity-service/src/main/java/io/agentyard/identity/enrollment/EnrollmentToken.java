@@ -8,6 +8,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * A one-time token an admin creates for a new worker machine, which trades it once for its own
  * {@code worker} client (POST /api/auth/enroll). Only the token's SHA-256 is stored.
@@ -17,6 +19,7 @@ import jakarta.persistence.Table;
 public class EnrollmentToken {
 
     /** Where a token stands, derived from its timestamps at the time asked. */
+    @Schema(name = "EnrollmentTokenState")
     public enum State { active, used, expired, revoked }
 
     @Id

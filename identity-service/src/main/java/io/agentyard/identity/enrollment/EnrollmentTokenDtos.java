@@ -9,6 +9,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.agentyard.identity.serviceclient.ServiceClientDtos;
 
 /** Request and response bodies of /api/enrollment-tokens and /api/auth/enroll. */
@@ -23,6 +25,7 @@ public final class EnrollmentTokenDtos {
     static final String EXPIRES_IN_RULE = "must be between " + MIN_EXPIRES_IN_SECONDS + " and " + MAX_EXPIRES_IN_SECONDS;
 
     /** Both fields may be left out (the body too): no label, valid for an hour. */
+    @Schema(name = "EnrollmentTokenCreate")
     public record Create(
             @Size(max = 100) String name,
             @Min(value = MIN_EXPIRES_IN_SECONDS, message = EXPIRES_IN_RULE)
@@ -30,6 +33,7 @@ public final class EnrollmentTokenDtos {
     }
 
     /** The answer to a creation: the only place the token is ever shown. */
+    @Schema(name = "EnrollmentTokenCreated")
     public record Created(UUID id, String name, String token, Instant expiresAt, Instant createdAt, UUID createdBy) {
 
         static Created from(EnrollmentToken row, String token) {
@@ -38,6 +42,7 @@ public final class EnrollmentTokenDtos {
     }
 
     /** A token as admins read it: never the token or its hash. */
+    @Schema(name = "EnrollmentTokenResponse")
     public record TokenResponse(UUID id, String name, Instant expiresAt, Instant createdAt, UUID createdBy,
                                 Instant usedAt, UUID usedClientId, Instant revokedAt, EnrollmentToken.State state) {
 
@@ -48,6 +53,7 @@ public final class EnrollmentTokenDtos {
     }
 
     /** A new worker machine's request: the token it was given and the name of its client. */
+    @Schema(name = "WorkerEnrollment")
     public record Enroll(
             @NotBlank @Size(max = 200) String enrollmentToken,
             @NotBlank @Size(max = ServiceClientDtos.NAME_MAX)
@@ -59,6 +65,7 @@ public final class EnrollmentTokenDtos {
      * secret is shown only here. {@code workerId} is the subject of its tokens, hence its id in
      * agent-service and task-service.
      */
+    @Schema(name = "WorkerEnrolled")
     public record Enrolled(UUID clientId, String clientSecret, UUID workerId) {
     }
 }

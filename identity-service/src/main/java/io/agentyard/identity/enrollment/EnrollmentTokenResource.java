@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -27,6 +30,7 @@ import io.agentyard.shared.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** One-time tokens that let a new worker machine enroll itself (POST /api/auth/enroll). */
+@Tag(name = "Enrollment tokens", description = "One-time tokens that let a new worker machine enroll itself (POST /api/auth/enroll)")
 @Path("/api/enrollment-tokens")
 @RolesAllowed(Roles.ADMIN)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -42,7 +46,8 @@ public class EnrollmentTokenResource {
     }
 
     @POST
-    @Operation(summary = "Create an enrollment token; the token is in this response only")
+    @APIResponseSchema(value = EnrollmentTokenDtos.Created.class, responseCode = "201", responseDescription = "The token (shown once) and its expiry")
+    @Operation(operationId = "createEnrollmentToken", summary = "Create an enrollment token; the token is in this response only")
     public Uni<RestResponse<EnrollmentTokenDtos.Created>> create(@Valid EnrollmentTokenDtos.Create request) {
         return enrollment.create(Caller.from(jwt).id(), request).map(created ->
                 RestResponse.ResponseBuilder.<EnrollmentTokenDtos.Created>created(
@@ -50,14 +55,14 @@ public class EnrollmentTokenResource {
     }
 
     @GET
-    @Operation(summary = "List enrollment tokens, newest first (never the tokens themselves)")
+    @Operation(operationId = "listEnrollmentTokens", summary = "List enrollment tokens, newest first (never the tokens themselves)")
     public Uni<Page<EnrollmentTokenDtos.TokenResponse>> list(@Valid @BeanParam PageRequest page) {
         return enrollment.list(page);
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Read an enrollment token: its state, and the client its use created")
+    @Operation(operationId = "getEnrollmentToken", summary = "Read an enrollment token: its state, and the client its use created")
     public Uni<EnrollmentTokenDtos.TokenResponse> get(@PathParam("id") UUID id) {
         return enrollment.get(id);
     }
@@ -65,7 +70,9 @@ public class EnrollmentTokenResource {
     @DELETE
     @Path("/{id}")
     @ResponseStatus(204)
-    @Operation(summary = "Revoke an enrollment token (409 once it was used)")
+    @APIResponse(responseCode = "409", description = "The token was already used")
+    @APIResponse(responseCode = "204", description = "Done")
+    @Operation(operationId = "revokeEnrollmentToken", summary = "Revoke an enrollment token (409 once it was used)")
     public Uni<Void> revoke(@PathParam("id") UUID id) {
         return enrollment.revoke(id);
     }

@@ -10,6 +10,8 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of the service-client endpoints. */
 public final class ServiceClientDtos {
 
@@ -21,6 +23,7 @@ public final class ServiceClientDtos {
     public static final String NAME_RULE = "must be letters, digits, '.', '_', '-' or spaces";
     public static final int NAME_MAX = 100;
 
+    @Schema(name = "ServiceClientCreate")
     public record Create(
             @NotBlank @Size(max = NAME_MAX) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @NotNull ClientRole role,
@@ -29,6 +32,7 @@ public final class ServiceClientDtos {
 
     /** {@code secret} is present only in the response that creates the client. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ServiceClientResponse")
     public record ClientResponse(UUID id, String name, ClientRole role, String subject, boolean active,
                                  UUID createdBy, Instant createdAt, Instant lastUsedAt, String secret) {
 

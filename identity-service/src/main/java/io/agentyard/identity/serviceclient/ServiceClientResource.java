@@ -18,6 +18,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -28,6 +31,7 @@ import io.agentyard.shared.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** Machine identities for workers and services (client-credentials grant at /api/auth/token). */
+@Tag(name = "Service clients", description = "Machine identities for workers and services (client-credentials grant at /api/auth/token)")
 @Path("/api/service-clients")
 @RolesAllowed(Roles.ADMIN)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -43,7 +47,9 @@ public class ServiceClientResource {
     }
 
     @POST
-    @Operation(summary = "Create a client; its secret is in this response only")
+    @APIResponseSchema(value = ServiceClientDtos.ClientResponse.class, responseCode = "201", responseDescription = "The client and its secret (shown once)")
+    @APIResponse(responseCode = "409", description = "A client of that name exists")
+    @Operation(operationId = "createServiceClient", summary = "Create a client; its secret is in this response only")
     public Uni<RestResponse<ServiceClientDtos.ClientResponse>> create(
             @Valid @NotNull ServiceClientDtos.Create request) {
         return clients.create(Caller.from(jwt).id(), request).map(client ->
@@ -52,14 +58,14 @@ public class ServiceClientResource {
     }
 
     @GET
-    @Operation(summary = "List clients, oldest first")
+    @Operation(operationId = "listServiceClients", summary = "List clients, oldest first")
     public Uni<Page<ServiceClientDtos.ClientResponse>> list(@Valid @BeanParam PageRequest page) {
         return clients.list(page);
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Read a client (never its secret)")
+    @Operation(operationId = "getServiceClient", summary = "Read a client (never its secret)")
     public Uni<ServiceClientDtos.ClientResponse> get(@PathParam("id") UUID id) {
         return clients.get(id);
     }
@@ -67,7 +73,7 @@ public class ServiceClientResource {
     @DELETE
     @Path("/{id}")
     @ResponseStatus(204)
-    @Operation(summary = "Revoke a client: its secret stops working")
+    @Operation(operationId = "revokeServiceClient", summary = "Revoke a client: its secret stops working")
     public Uni<Void> revoke(@PathParam("id") UUID id) {
         return clients.revoke(id);
     }

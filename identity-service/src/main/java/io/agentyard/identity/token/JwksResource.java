@@ -9,9 +9,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.Cache;
 
 /** Public keys for verifying Agentyard access tokens. */
+@Tag(name = "Signing keys", description = "Public keys for verifying Agentyard access tokens")
 @Path("/api/auth/jwks")
 @PermitAll
 public class JwksResource {
@@ -25,7 +27,7 @@ public class JwksResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Cache(maxAge = 300)
-    @Operation(summary = "The JSON Web Key Set that verifies access tokens")
+    @Operation(operationId = "getJwks", summary = "The JSON Web Key Set that verifies access tokens")
     public Map<String, Object> jwks() {
         return keys.jwks();
     }

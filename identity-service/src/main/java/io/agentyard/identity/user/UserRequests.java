@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request bodies of the user endpoints. */
 public final class UserRequests {
 
@@ -18,6 +20,7 @@ public final class UserRequests {
     public static final String USERNAME_RULE =
             "must be 3-50 characters: letters, digits, '.', '_' or '-', starting with a letter or digit";
 
+    @Schema(name = "UserRegistration")
     public record Register(
             @NotBlank @Pattern(regexp = USERNAME_PATTERN, message = USERNAME_RULE) String username,
             @NotBlank @Email(message = "must be a valid email address") @Size(max = 255) String email,

@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.agentyard.shared.page.Page;
 import io.agentyard.shared.page.PageRequest;
@@ -26,6 +28,7 @@ import io.agentyard.shared.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** What admins do to accounts. */
+@Tag(name = "Users", description = "What admins do to accounts")
 @Path("/api/users")
 @RolesAllowed(Roles.ADMIN)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -41,7 +44,7 @@ public class UserResource {
     }
 
     @GET
-    @Operation(summary = "List users, oldest first, optionally by role and active flag")
+    @Operation(operationId = "listUsers", summary = "List users, oldest first, optionally by role and active flag")
     public Uni<Page<UserResponse>> list(@QueryParam("role") UserRole role, @QueryParam("active") Boolean active,
                                         @Valid @BeanParam PageRequest page) {
         return users.list(new UserRepository.Filter(role, active), page);
@@ -49,28 +52,32 @@ public class UserResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Read a user")
+    @Operation(operationId = "getUser", summary = "Read a user")
     public Uni<UserResponse> get(@PathParam("id") UUID id) {
         return users.get(id);
     }
 
     @PUT
     @Path("/{id}/role")
-    @Operation(summary = "Change a user's role")
+    @APIResponse(responseCode = "409", description = "The change would leave no active admin")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "changeUserRole", summary = "Change a user's role")
     public Uni<UserResponse> changeRole(@PathParam("id") UUID id, @Valid @NotNull UserRequests.RoleChange change) {
         return users.changeRole(Caller.from(jwt).id(), id, change.role());
     }
 
     @POST
     @Path("/{id}/deactivate")
-    @Operation(summary = "Deactivate a user: no more sign-ins or refreshes, sessions revoked")
+    @APIResponse(responseCode = "409", description = "The change would leave no active admin")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "deactivateUser", summary = "Deactivate a user: no more sign-ins or refreshes, sessions revoked")
     public Uni<UserResponse> deactivate(@PathParam("id") UUID id) {
         return users.deactivate(Caller.from(jwt).id(), id);
     }
 
     @POST
     @Path("/{id}/activate")
-    @Operation(summary = "Re-activate a deactivated user")
+    @Operation(operationId = "activateUser", summary = "Re-activate a deactivated user")
     public Uni<UserResponse> activate(@PathParam("id") UUID id) {
         return users.activate(id);
     }

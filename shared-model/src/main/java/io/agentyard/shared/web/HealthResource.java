@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
  * same checks and answer as {@code /q/health/ready}: 200 when UP, 503 when DOWN.
  */
 @Path("/api/health")
-@Tag(name = "health")
+@Tag(name = "Health", description = "Readiness of the service that answers")
 public class HealthResource {
 
     @Inject

@@ -6,8 +6,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What every service promises operations: liveness, readiness that checks PostgreSQL and Redis,
@@ -45,6 +50,13 @@ public abstract class OperationsEndpointsContract {
     void openApiDescribesTheService() {
         given().accept("application/json").when().get("/q/openapi").then()
                 .statusCode(200).body("openapi", containsString("3."));
+    }
+
+    @Test
+    void openApiKeepsTheRulesClientGeneratorsNeed() throws Exception {
+        String json = given().accept("application/json").when().get("/q/openapi?format=json").then()
+                .statusCode(200).extract().asString();
+        assertEquals(List.of(), OpenApiRules.breaches(new ObjectMapper().readTree(json)));
     }
 
     @Test

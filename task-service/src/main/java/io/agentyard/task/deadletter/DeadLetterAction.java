@@ -11,6 +11,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -23,6 +24,7 @@ import org.hibernate.type.SqlTypes;
 public class DeadLetterAction {
 
     /** {@code redrive}: the order went back on its queue; {@code purge}: it was deleted. */
+    @Schema(name = "DeadLetterActionType")
     public enum Action { redrive, purge }
 
     @Id

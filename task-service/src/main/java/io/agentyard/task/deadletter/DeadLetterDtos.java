@@ -11,6 +11,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.task.dispatch.WorkOrder;
 import io.agentyard.task.dispatch.WorkerAssignment;
@@ -54,6 +56,7 @@ public final class DeadLetterDtos {
     }
 
     /** One attempt (a worker assignment): its number, worker, execution, how it ended and why. */
+    @Schema(name = "DeadLetterAttempt")
     public record Attempt(int attempt, UUID workerId, UUID executionId, WorkerAssignment.Status status,
                           Instant assignedAt, Instant endedAt, String error) {
 
@@ -68,6 +71,7 @@ public final class DeadLetterDtos {
      * {@code error} contained in the last error, dead before {@code deadBefore}; the newest
      * {@code limit} of those that match). Exactly one of the two.
      */
+    @Schema(name = "DeadLetterSelection")
     public record Selection(
             @Size(min = 1, max = MAX_BULK) List<@NotNull UUID> ids,
             @Pattern(regexp = QUEUE_PATTERN, message = QUEUE_RULE) String queue,
@@ -100,14 +104,17 @@ public final class DeadLetterDtos {
     }
 
     /** An order a bulk call left alone, and why: {@code not found} (or not the caller's), or not dead. */
+    @Schema(name = "DeadLetterSkipped")
     public record Skipped(UUID id, String reason) {
     }
 
     /** What a redrive or purge did: how many orders and which (in the order acted on), and which it skipped. */
+    @Schema(name = "DeadLetterActionResult")
     public record ActionResult(DeadLetterAction.Action action, int count, List<UUID> ids, List<Skipped> skipped) {
     }
 
     /** The record of a redrive or purge. */
+    @Schema(name = "DeadLetterActionResponse")
     public record ActionResponse(UUID id, DeadLetterAction.Action action, UUID workOrderId, UUID taskId,
                                  String queue, UUID actorId, Instant actedAt, Map<String, Object> detail) {
 

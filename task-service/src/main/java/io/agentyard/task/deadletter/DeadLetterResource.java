@@ -24,6 +24,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 import io.agentyard.shared.page.CursorPage;
@@ -35,6 +37,7 @@ import io.smallrye.mutiny.Uni;
  * Dead letters: work orders that failed or expired for good. Admins see and act on all (services
  * read all); a developer, on the dead orders of their own tasks (others' are 404).
  */
+@Tag(name = "Dead letters", description = "Work orders that failed for good: inspect, redrive, purge")
 @Path("/api/dead-letters")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -88,7 +91,7 @@ public class DeadLetterResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE})
-    @Operation(summary = "List dead work orders, newest first; filter by queue, error text, time; page with ?cursor=")
+    @Operation(operationId = "listDeadLetters", summary = "List dead work orders, newest first; filter by queue, error text, time; page with ?cursor=")
     public Uni<CursorPage<DeadLetterDtos.DeadLetterSummary>> list(@Valid @BeanParam ListParams filter,
                                                                   @Valid @BeanParam PageParams page) {
         return deadLetters.list(Caller.from(jwt), new DeadLetterService.Filter(filter.queue, filter.error,
@@ -98,7 +101,7 @@ public class DeadLetterResource {
     @GET
     @Path("/actions")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE})
-    @Operation(summary = "The record of redrives and purges, newest first; filter by work order or actor")
+    @Operation(operationId = "listDeadLetterActions", summary = "The record of redrives and purges, newest first; filter by work order or actor")
     public Uni<CursorPage<DeadLetterDtos.ActionResponse>> actions(@QueryParam("workOrderId") UUID workOrderId,
                                                                   @QueryParam("actorId") UUID actorId,
                                                                   @Valid @BeanParam PageParams page) {
@@ -108,14 +111,16 @@ public class DeadLetterResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE})
-    @Operation(summary = "Inspect a dead work order: payload, last error, retries, and every attempt with its error")
+    @Operation(operationId = "getDeadLetter", summary = "Inspect a dead work order: payload, last error, retries, and every attempt with its error")
     public Uni<DeadLetterDtos.DeadLetterDetail> get(@PathParam("id") UUID id) {
         return deadLetters.get(Caller.from(jwt), id);
     }
 
     @POST
     @Path("/{id}/redrive")
-    @Operation(summary = "Put a dead work order back on its queue (retries from zero) and its task back to queued;"
+    @APIResponse(responseCode = "409", description = "The order is no longer a dead letter")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "redriveDeadLetter", summary = "Put a dead work order back on its queue (retries from zero) and its task back to queued;"
             + " 409 if it is not dead")
     public Uni<DeadLetterDtos.ActionResult> redrive(@PathParam("id") UUID id) {
         return deadLetters.redrive(Caller.from(jwt), id);
@@ -123,7 +128,7 @@ public class DeadLetterResource {
 
     @POST
     @Path("/redrive")
-    @Operation(summary = "Redrive dead work orders by ids or by a filter (at most 1000); others named are skipped")
+    @Operation(operationId = "redriveDeadLetters", summary = "Redrive dead work orders by ids or by a filter (at most 1000); others named are skipped")
     public Uni<DeadLetterDtos.ActionResult> redriveAll(@Valid @NotNull DeadLetterDtos.Selection selection) {
         return deadLetters.act(Caller.from(jwt), DeadLetterAction.Action.redrive, selection);
     }
@@ -131,14 +136,14 @@ public class DeadLetterResource {
     @DELETE
     @Path("/{id}")
     @ResponseStatus(204)
-    @Operation(summary = "Delete a dead work order and its attempts; its task stays failed; 409 if it is not dead")
+    @Operation(operationId = "purgeDeadLetter", summary = "Delete a dead work order and its attempts; its task stays failed; 409 if it is not dead")
     public Uni<Void> purge(@PathParam("id") UUID id) {
         return deadLetters.purge(Caller.from(jwt), id).replaceWithVoid();
     }
 
     @POST
     @Path("/purge")
-    @Operation(summary = "Delete dead work orders by ids or by a filter (at most 1000); others named are skipped")
+    @Operation(operationId = "purgeDeadLetters", summary = "Delete dead work orders by ids or by a filter (at most 1000); others named are skipped")
     public Uni<DeadLetterDtos.ActionResult> purgeAll(@Valid @NotNull DeadLetterDtos.Selection selection) {
         return deadLetters.act(Caller.from(jwt), DeadLetterAction.Action.purge, selection);
     }

@@ -11,6 +11,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -27,6 +28,7 @@ import io.agentyard.task.task.Task;
 @Table(name = "work_orders")
 public class WorkOrder {
 
+    @Schema(name = "WorkOrderStatus")
     public enum Status {
         pending, claimed, completed, failed, expired, cancelled;
 

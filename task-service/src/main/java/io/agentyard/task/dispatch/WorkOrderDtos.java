@@ -16,6 +16,8 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.agentyard.task.question.TaskQuestion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -32,6 +34,7 @@ public final class WorkOrderDtos {
     public static final int MAX_OUTPUT = 64 * 1024;
 
     /** What a worker asks for: orders from these queues, at most {@code max}, waiting up to {@code waitSeconds}. */
+    @Schema(name = "WorkOrderClaim")
     public record Claim(
             @NotEmpty @Size(max = 6) List<@NotBlank @Pattern(regexp = "^[a-z_]{1,50}$",
                     message = "must be a queue name") String> queues,
@@ -40,16 +43,19 @@ public final class WorkOrderDtos {
     }
 
     /** A successful run's outcome; {@code attempt} is the claimed order's (its fencing token). */
+    @Schema(name = "WorkOrderCompletion")
     public record Completion(@NotNull @Min(1) Integer attempt, Map<String, Object> result, Integer exitCode,
                              String stdout, String stderr, Map<String, Object> metrics) {
     }
 
     /** A failed run; {@code retryable: false} fails the order for good at once. */
+    @Schema(name = "WorkOrderFailure")
     public record Failure(@NotNull @Min(1) Integer attempt, @NotBlank @Size(max = 10_000) String error,
                           Boolean retryable) {
     }
 
     /** A heartbeat names the attempt it keeps alive. */
+    @Schema(name = "WorkOrderHeartbeatRequest")
     public record HeartbeatRequest(@NotNull @Min(1) Integer attempt) {
     }
 
@@ -100,11 +106,13 @@ public final class WorkOrderDtos {
      * is paused meanwhile), and the answers people gave to the questions of this attempt, oldest
      * first. Every heartbeat of the attempt repeats them: a worker tells new ones by questionId.
      */
+    @Schema(name = "WorkOrderHeartbeat")
     public record Heartbeat(@JsonUnwrapped WorkOrderResponse order, boolean cancelled, boolean awaitingAnswer,
                             List<Answer> answers) {
     }
 
     /** An answer to a worker's question: ids of the question's and the answer's chat messages. */
+    @Schema(name = "QuestionAnswer")
     public record Answer(UUID questionId, UUID conversationId, UUID messageId, String answer, UUID answeredBy,
                          Instant answeredAt) {
 

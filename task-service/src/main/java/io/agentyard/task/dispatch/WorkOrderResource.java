@@ -16,12 +16,18 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** The worker's API: claim work orders, keep the lease alive, report the outcome. */
+@Tag(name = "Work orders", description = "The worker's API: claim, heartbeat, complete, fail")
 @Path("/api/work-orders")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -38,14 +44,19 @@ public class WorkOrderResource {
 
     @POST
     @Path("/claim")
-    @Operation(summary = "Claim up to max orders from the queues, waiting up to waitSeconds for work; [] if none")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "feature worker", value = """
+                        {"queues": ["feature", "bugfix"], "max": 1, "waitSeconds": 20}
+                        """)))
+    @Operation(operationId = "claimWorkOrder", summary = "Claim up to max orders from the queues, waiting up to waitSeconds for work; [] if none")
     public Uni<List<WorkOrderDtos.ClaimedOrder>> claim(@Valid @NotNull WorkOrderDtos.Claim request) {
         return workOrders.claim(Caller.from(jwt), request);
     }
 
     @POST
     @Path("/{id}/heartbeat")
-    @Operation(summary = "Extend the lease of the attempt presented (its holder only); says whether the task was"
+    @APIResponse(responseCode = "409", description = "The lease is gone or the attempt is stale (another holder took over)")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "workOrderHeartbeat", summary = "Extend the lease of the attempt presented (its holder only); says whether the task was"
             + " cancelled or awaits an answer to the worker's question, and hands over the answers to this attempt's"
             + " questions")
     public Uni<WorkOrderDtos.Heartbeat> heartbeat(@PathParam("id") UUID id,
@@ -55,7 +66,13 @@ public class WorkOrderResource {
 
     @POST
     @Path("/{id}/complete")
-    @Operation(summary = "Report success with result, exit code, output and metrics (lease holder only)")
+    @APIResponse(responseCode = "409", description = "The lease is gone, the attempt is stale, or the order is already completed")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "success", value = """
+                        {"attempt": 1, "exitCode": 0, "result": {"summary": "Fixed the race in LoginTest"},
+                         "metrics": {"durationMs": 84210, "tokens": 15230}}
+                        """)))
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "completeWorkOrder", summary = "Report success with result, exit code, output and metrics (lease holder only)")
     public Uni<WorkOrderDtos.WorkOrderResponse> complete(@PathParam("id") UUID id,
                                                          @Valid @NotNull WorkOrderDtos.Completion completion) {
         return workOrders.complete(Caller.from(jwt), id, completion);
@@ -63,7 +80,9 @@ public class WorkOrderResource {
 
     @POST
     @Path("/{id}/fail")
-    @Operation(summary = "Report failure; retried with backoff while retries last (lease holder only)")
+    @APIResponse(responseCode = "409", description = "The lease is gone or the attempt is stale")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "failWorkOrder", summary = "Report failure; retried with backoff while retries last (lease holder only)")
     public Uni<WorkOrderDtos.WorkOrderResponse> fail(@PathParam("id") UUID id,
                                                      @Valid @NotNull WorkOrderDtos.Failure failure) {
         return workOrders.fail(Caller.from(jwt), id, failure);
@@ -72,7 +91,7 @@ public class WorkOrderResource {
     @GET
     @Path("/executions/{executionId}")
     @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
-    @Operation(summary = "Who holds (or held) an execution: its work order, attempt, worker, status and task's owner")
+    @Operation(operationId = "getExecutionHolder", summary = "Who holds (or held) an execution: its work order, attempt, worker, status and task's owner")
     public Uni<WorkOrderDtos.ExecutionHolder> holder(@PathParam("executionId") UUID executionId) {
         return workOrders.holderOf(executionId);
     }
@@ -80,7 +99,7 @@ public class WorkOrderResource {
     @GET
     @Path("/tasks/{taskId}/holder")
     @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
-    @Operation(summary = "Who holds the task now: its running attempt (as for an execution); 404 when nobody does")
+    @Operation(operationId = "getTaskHolder", summary = "Who holds the task now: its running attempt (as for an execution); 404 when nobody does")
     public Uni<WorkOrderDtos.ExecutionHolder> taskHolder(@PathParam("taskId") UUID taskId) {
         return workOrders.holderOfTask(taskId);
     }
@@ -88,7 +107,7 @@ public class WorkOrderResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.SERVICE, Roles.WORKER})
-    @Operation(summary = "Read a work order: its task's owner, admins, services, and the worker holding it")
+    @Operation(operationId = "getWorkOrder", summary = "Read a work order: its task's owner, admins, services, and the worker holding it")
     public Uni<WorkOrderDtos.WorkOrderResponse> get(@PathParam("id") UUID id) {
         return workOrders.get(Caller.from(jwt), id);
     }

@@ -10,11 +10,14 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** One attempt of a work order by a worker: created by a claim, ended by complete, fail or expiry. */
 @Entity
 @Table(name = "worker_assignments")
 public class WorkerAssignment {
 
+    @Schema(name = "AssignmentStatus")
     public enum Status { active, completed, failed, timeout, cancelled }
 
     @Id

@@ -10,11 +10,14 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** A code base tasks are filed against, owned by a person. */
 @Entity
 @Table(name = "projects")
 public class Project {
 
+    @Schema(name = "ProjectStatus")
     public enum Status { active, archived, deleted }
 
     @Id

@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/projects. */
 public final class ProjectDtos {
 
@@ -19,6 +21,7 @@ public final class ProjectDtos {
     static final String URL_PATTERN = "^(https?|ssh|git|file)://\\S+$|^git@\\S+:\\S+$";
     static final String URL_RULE = "must be a repository URL (https://, ssh://, git://, file:// or git@host:path)";
 
+    @Schema(name = "ProjectCreate")
     public record Create(
             @NotBlank @Size(max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @Size(max = 10_000) String description,
@@ -30,6 +33,7 @@ public final class ProjectDtos {
     }
 
     /** PATCH: fields left out stay. {@code status} moves between active and archived. */
+    @Schema(name = "ProjectUpdate")
     public record Update(
             @Size(min = 1, max = 100) @Pattern(regexp = NAME_PATTERN, message = NAME_RULE) String name,
             @Size(max = 10_000) String description,

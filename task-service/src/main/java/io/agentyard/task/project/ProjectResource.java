@@ -21,6 +21,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -31,6 +34,7 @@ import io.agentyard.shared.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** Projects, owned like agents. */
+@Tag(name = "Projects", description = "Projects, owned like agents")
 @Path("/api/projects")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,7 +50,9 @@ public class ProjectResource {
     }
 
     @POST
-    @Operation(summary = "Create a project owned by the caller")
+    @APIResponseSchema(value = ProjectDtos.ProjectResponse.class, responseCode = "201", responseDescription = "The project, created; Location names it")
+    @APIResponse(responseCode = "409", description = "The caller has a project of that name")
+    @Operation(operationId = "createProject", summary = "Create a project owned by the caller")
     public Uni<RestResponse<ProjectDtos.ProjectResponse>> create(@Valid @NotNull ProjectDtos.Create request) {
         return projects.create(Caller.from(jwt), request).map(project -> RestResponse.ResponseBuilder
                 .<ProjectDtos.ProjectResponse>created(URI.create("/api/projects/" + project.id())).entity(project)
@@ -55,7 +61,7 @@ public class ProjectResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE})
-    @Operation(summary = "List the projects the caller may see (deleted ones only with ?status=deleted)")
+    @Operation(operationId = "listProjects", summary = "List the projects the caller may see (deleted ones only with ?status=deleted)")
     public Uni<Page<ProjectDtos.ProjectResponse>> list(@QueryParam("status") Project.Status status,
                                                        @Valid @BeanParam PageRequest page) {
         return projects.list(Caller.from(jwt), status, page);
@@ -64,21 +70,25 @@ public class ProjectResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DEVELOPER, Roles.VIEWER, Roles.SERVICE})
-    @Operation(summary = "Read a project")
+    @Operation(operationId = "getProject", summary = "Read a project")
     public Uni<ProjectDtos.ProjectResponse> get(@PathParam("id") UUID id) {
         return projects.get(Caller.from(jwt), id);
     }
 
     @PUT
     @Path("/{id}")
-    @Operation(summary = "Replace a project: the body of a create; optional fields left out are cleared, status stays")
+    @APIResponse(responseCode = "409", description = "The caller has another project of that name")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "replaceProject", summary = "Replace a project: the body of a create; optional fields left out are cleared, status stays")
     public Uni<ProjectDtos.ProjectResponse> replace(@PathParam("id") UUID id, @Valid @NotNull ProjectDtos.Create request) {
         return projects.replace(Caller.from(jwt), id, request);
     }
 
     @PATCH
     @Path("/{id}")
-    @Operation(summary = "Change a project; fields left out stay as they are")
+    @APIResponse(responseCode = "409", description = "The caller has another project of that name")
+    @APIResponse(responseCode = "200", description = "OK")
+    @Operation(operationId = "updateProject", summary = "Change a project; fields left out stay as they are")
     public Uni<ProjectDtos.ProjectResponse> update(@PathParam("id") UUID id, @Valid @NotNull ProjectDtos.Update update) {
         return projects.update(Caller.from(jwt), id, update);
     }
@@ -86,7 +96,7 @@ public class ProjectResource {
     @DELETE
     @Path("/{id}")
     @ResponseStatus(204)
-    @Operation(summary = "Delete a project (marked deleted; its tasks remain)")
+    @Operation(operationId = "deleteProject", summary = "Delete a project (marked deleted; its tasks remain)")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return projects.delete(Caller.from(jwt), id);
     }

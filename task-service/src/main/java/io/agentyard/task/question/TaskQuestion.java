@@ -10,6 +10,8 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * A question a task's worker asked a person on the task's conversation (chat-service), and its
  * answer. It belongs to the attempt (execution) that asked: that attempt's heartbeats hand the
@@ -23,6 +25,7 @@ public class TaskQuestion {
      * {@code open}: the task waits for it; {@code answered}; {@code withdrawn}: the wait ended
      * without an answer (the attempt finished or ended, or the task was cancelled).
      */
+    @Schema(name = "QuestionStatus")
     public enum Status { open, answered, withdrawn }
 
     /** The question's chat message id. */

@@ -13,6 +13,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -25,12 +26,14 @@ public class Task {
     /** A week: the longest an attempt may be given (tasks.timeout_seconds, V7). */
     public static final int MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
+    @Schema(name = "TaskType")
     public enum Type { feature, bugfix, test, docs, refactor, review }
 
     /**
      * {@code autonomous} runs and completes by itself; {@code supervised} runs, then waits (blocked)
      * for a person's approval; {@code human_required} is not dispatched until a person approves.
      */
+    @Schema(name = "TaskPermission")
     public enum Permission {
         autonomous, supervised, human_required;
 
@@ -46,6 +49,7 @@ public class Task {
     }
 
     /** Ordered: a higher priority is claimed first. */
+    @Schema(name = "TaskPriority")
     public enum Priority { low, normal, high, critical }
 
     /**
@@ -53,6 +57,7 @@ public class Task {
      * approves or rejects it; {@code question}, its worker asked a person something (chat-service)
      * and waits for the answer, its lease held meanwhile.
      */
+    @Schema(name = "TaskBlockedReason")
     public enum BlockedReason {
         review, question;
 

@@ -10,11 +10,14 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** {@code taskId} depends on {@code dependsOnTaskId}; a {@code blocks} edge holds it back until that completes. */
 @Entity
 @Table(name = "task_dependencies")
 public class TaskDependency {
 
+    @Schema(name = "DependencyType")
     public enum Type { blocks, related, duplicate }
 
     @Id

@@ -13,6 +13,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** Request and response bodies of /api/tasks. */
 public final class TaskDtos {
 
@@ -24,9 +26,11 @@ public final class TaskDtos {
     static final String BRANCH_PATTERN = "^[^\\s~^:?*\\[\\\\]+$";
     static final String BRANCH_RULE = "must be a valid git branch name";
 
+    @Schema(name = "TaskDependsOn")
     public record DependsOn(@NotNull UUID taskId, TaskDependency.Type type) {
     }
 
+    @Schema(name = "TaskCreate")
     public record Create(
             @NotBlank @Size(max = 255) String title,
             @Size(max = 50_000) String description,
@@ -50,6 +54,7 @@ public final class TaskDtos {
     }
 
     /** PATCH: fields left out stay. Status moves only through the action endpoints. */
+    @Schema(name = "TaskUpdate")
     public record Update(
             @Size(min = 1, max = 255) String title,
             @Size(max = 50_000) String description,
@@ -62,15 +67,19 @@ public final class TaskDtos {
             @Size(max = 100) Map<String, Object> metadata) {
     }
 
+    @Schema(name = "TaskReview")
     public record Review(@Size(max = 10_000) String comment) {
     }
 
+    @Schema(name = "TaskRejection")
     public record Rejection(@NotBlank @Size(max = 10_000) String comment) {
     }
 
+    @Schema(name = "TaskNewDependency")
     public record NewDependency(@NotNull UUID dependsOn, TaskDependency.Type type) {
     }
 
+    @Schema(name = "TaskDependencyResponse")
     public record DependencyResponse(UUID taskId, UUID dependsOn, TaskDependency.Type type, Instant createdAt) {
 
         static DependencyResponse from(TaskDependency dependency) {
