@@ -138,6 +138,17 @@ class TracingTest {
     }
 
     @Test
+    void backgroundLoopsStartNoTraces() throws InterruptedException {
+        // the relay polls every 100 ms in tests and the consumers keep reading: none of it is a trace
+        Thread.sleep(500);
+        List<SpanData> orphans = spans.all().stream()
+                .filter(span -> span.getKind() == SpanKind.CLIENT && !span.getParentSpanContext().isValid()).toList();
+        assertEquals(List.of(), orphans);
+        assertTrue(spans.all().stream().noneMatch(span -> span.getKind() == SpanKind.PRODUCER
+                && span.getName().startsWith("publish ") && span.getLinks().isEmpty()), "an idle relay round leaves no span");
+    }
+
+    @Test
     void withoutAnEndpointNothingIsExported() {
         // AGENTYARD_OTLP_ENDPOINT unset: Quarkus installs its no-op processor, not the OTLP exporter
         assertInstanceOf(RemoveableLateBoundSpanProcessor.class,
