@@ -68,8 +68,13 @@ public class ExecutionApi {
 
     /** Publishes work_order.claimed for the run, as task-service's claim does. */
     public UUID claimed(Run run, Map<String, Object> input) {
+        return claimed(run, input, TRACEPARENT);
+    }
+
+    /** Publishes work_order.claimed for the run, in the trace context {@code traceparent} (any text). */
+    public UUID claimed(Run run, Map<String, Object> input, String traceparent) {
         return publish(TaskEvents.WORK_ORDER_CLAIMED, run.workOrderId(), change(run, "claimed", null, input, null,
-                null, null, null, null), TRACEPARENT);
+                null, null, null, null), traceparent);
     }
 
     /** Publishes work_order.completed with an outcome. */

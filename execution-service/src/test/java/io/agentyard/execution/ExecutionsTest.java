@@ -3,6 +3,7 @@ package io.agentyard.execution;
 import static io.agentyard.execution.ExecutionApi.PROBLEM;
 import static io.agentyard.execution.ExecutionApi.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
@@ -19,11 +20,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.agentyard.shared.events.EventEnvelope;
+import io.agentyard.shared.events.EventTracing;
 import io.agentyard.shared.events.ExecutionEvents;
 import io.agentyard.shared.events.TaskEvents;
 import io.agentyard.shared.testing.Eventually;
 import io.agentyard.shared.testing.FreshDatabaseResource;
 import io.agentyard.shared.testing.TestTokens;
+import io.opentelemetry.api.trace.TraceId;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -64,8 +67,28 @@ class ExecutionsTest {
                 () -> api.executionEvents(run.executionId()).size() == 1);
         EventEnvelope started = api.executionEvents(run.executionId()).get(0);
         assertEquals(ExecutionEvents.EXECUTION_STARTED, started.type());
-        assertEquals(ExecutionApi.TRACEPARENT, started.traceparent());
+        // written in the consumer's span: the claim's trace, a span of its own
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", EventTracing.spanContextOf(started.traceparent()).getTraceId());
+        assertNotEquals(ExecutionApi.TRACEPARENT, started.traceparent());
         assertEquals(agent, started.data(ExecutionEvents.ExecutionStarted.class).agentId());
+    }
+
+    @Test
+    void aClaimWithAnUnusableTraceparentStillStartsARunInATraceOfItsOwn() {
+        ExecutionApi.Run malformed = ExecutionApi.Run.of(ownerId, UUID.randomUUID());
+        ExecutionApi.Run absent = ExecutionApi.Run.of(ownerId, UUID.randomUUID());
+        api.claimed(malformed, Map.of("goal", "x"), "00-not-a-trace-01");
+        api.claimed(absent, Map.of("goal", "y"), null);
+        api.awaitRecorded(malformed.executionId());
+        api.awaitRecorded(absent.executionId());
+
+        String first = as(owner).get("/api/executions/" + malformed.executionId()).then().statusCode(200)
+                .extract().path("traceId");
+        String second = as(owner).get("/api/executions/" + absent.executionId()).then().statusCode(200)
+                .extract().path("traceId");
+        assertTrue(TraceId.isValid(first), first);
+        assertTrue(TraceId.isValid(second), second);
+        assertNotEquals(first, second, "each starts a trace of its own");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.agentyard.identity;
 import static io.agentyard.identity.IdentityApi.uniqueName;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.agentyard.shared.events.EventEnvelope;
+import io.agentyard.shared.events.EventTracing;
 import io.agentyard.shared.events.IdentityEvents;
 import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.events.OutboxRelay;
@@ -68,7 +70,9 @@ class OutboxTest {
         assertEquals(IdentityEvents.USER_REGISTERED, event.type());
         assertEquals("identity", event.source());
         assertEquals(1, event.schemaVersion());
-        assertEquals(traceparent, event.traceparent());
+        // the caller's trace, written in the request's server span (a child of the caller's span)
+        assertEquals("0af7651916cd43dd8448eb211c80319c", EventTracing.spanContextOf(event.traceparent()).getTraceId());
+        assertNotEquals(traceparent, event.traceparent());
         assertEquals(7, event.id().version(), "event ids are time-ordered UUIDs");
         IdentityEvents.UserRegistered data = event.data(IdentityEvents.UserRegistered.class);
         assertEquals(UUID.fromString(id), data.userId());

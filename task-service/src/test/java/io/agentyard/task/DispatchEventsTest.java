@@ -4,6 +4,7 @@ import static io.agentyard.task.TaskApi.as;
 import static io.agentyard.task.TaskApi.create;
 import static io.agentyard.task.TaskApi.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.agentyard.shared.events.EventEnvelope;
 import io.agentyard.shared.events.EventJson;
+import io.agentyard.shared.events.EventTracing;
 import io.agentyard.shared.events.EventsConfig;
 import io.agentyard.shared.events.TaskEvents;
 import io.agentyard.shared.testing.Eventually;
@@ -46,7 +48,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(FreshDatabaseResource.class)
 class DispatchEventsTest {
 
-    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
 
     @Inject
     TaskApi api;
@@ -77,7 +80,7 @@ class DispatchEventsTest {
         Eventually.await(Duration.ofSeconds(10), "five events of the trace on the stream", () -> {
             traced.set(redis.stream(String.class).xrange(events.streamOf(TaskEvents.SOURCE), StreamRange.of("-", "+"))
                     .stream().map(StreamMessage::payload).map(fields -> EventJson.read(fields.get("envelope")))
-                    .filter(e -> TRACEPARENT.equals(e.traceparent())).toList());
+                    .filter(e -> TRACE_ID.equals(EventTracing.spanContextOf(e.traceparent()).getTraceId())).toList());
             return traced.get().size() == 5;
         });
         List<EventEnvelope> published = traced.get();
@@ -90,6 +93,8 @@ class DispatchEventsTest {
             assertEquals(TaskEvents.SOURCE, envelope.source());
             assertEquals(1, envelope.schemaVersion());
             assertTrue(Duration.between(envelope.occurredAt(), Instant.now()).abs().toMinutes() < 1);
+            assertNotEquals("00f067aa0ba902b7", EventTracing.spanContextOf(envelope.traceparent()).getSpanId(),
+                    "written in the request's server span, a child of the caller's");
         }
 
         TaskEvents.TaskStatusChanged started = published.get(0).data(TaskEvents.TaskStatusChanged.class);

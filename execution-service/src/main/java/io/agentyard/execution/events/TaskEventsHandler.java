@@ -10,13 +10,15 @@ import io.agentyard.execution.execution.ExecutionStatus;
 import io.agentyard.shared.events.EventEnvelope;
 import io.agentyard.shared.events.EventHandler;
 import io.agentyard.shared.events.TaskEvents;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Keeps executions in step with dispatch: a claim starts one (one execution per attempt, its id
  * the claim's executionId), the attempt's outcome ends it, a cancelled task cancels its open runs.
  * Each event is applied once (the consumer records its id); events that arrive out of order still
- * leave one row with the start's and the end's facts.
+ * leave one row with the start's and the end's facts. A run's trace id is the claim's trace, which
+ * the consumer's span continues (a new one when the claim's traceparent was unusable).
  */
 @ApplicationScoped
 public class TaskEventsHandler implements EventHandler {
@@ -52,7 +54,7 @@ public class TaskEventsHandler implements EventHandler {
         ExecutionRepository.Start start = new ExecutionRepository.Start(order.executionId(), order.taskId(),
                 order.workOrderId(), order.attempt(), order.workerId(), order.ownerId(), order.agentId(),
                 order.workflowId(), ExecutionStatus.running, order.input(),
-                claim ? traceId(event.traceparent()) : null, claim ? event.occurredAt() : null);
+                claim ? Span.current().getSpanContext().getTraceId() : null, claim ? event.occurredAt() : null);
         Uni<Void> started = executions.started(start);
         if (claim) {
             return started;
@@ -67,14 +69,5 @@ public class TaskEventsHandler implements EventHandler {
                     order.error(), null, null, null, event.occurredAt());
         };
         return started.chain(() -> executions.ended(end));
-    }
-
-    /** The trace id of a W3C traceparent ({@code 00-<trace id>-<span id>-<flags>}), or null. */
-    static String traceId(String traceparent) {
-        if (traceparent == null) {
-            return null;
-        }
-        String[] parts = traceparent.split("-");
-        return parts.length == 4 && parts[1].length() == 32 ? parts[1] : null;
     }
 }

@@ -51,6 +51,7 @@ public class EventConsumers {
     private final EventsConfig events;
     private final EventsConfig.Consumer config;
     private final MeterRegistry metrics;
+    private final EventTracing tracing;
     private final String group;
     private final String consumer;
     private final String deadLetterStream;
@@ -59,8 +60,9 @@ public class EventConsumers {
     private volatile boolean stopped;
 
     EventConsumers(@Any Instance<EventHandler> handlers, ReactiveRedisDataSource redis, Vertx vertx,
-                   EventsConfig events, MeterRegistry metrics,
+                   EventsConfig events, MeterRegistry metrics, EventTracing tracing,
                    @ConfigProperty(name = "quarkus.application.name") String application) {
+        this.tracing = tracing;
         this.handlers = handlers;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.vertx = vertx;
@@ -185,8 +187,8 @@ public class EventConsumers {
             if (interested.isEmpty()) {
                 return ack(message);
             }
-            return SafeContext.run(vertx, () -> {
-                TraceContext.set(event.traceparent());
+            // a CONSUMER span per event, continuing the trace the event was written in
+            return SafeContext.run(vertx, () -> tracing.consume(event, stream, group, () -> {
                 return Panache.withTransaction(() -> markProcessed(event).chain(isNew -> {
                     if (!isNew) {
                         return Uni.createFrom().voidItem(); // a redelivery: applied before
@@ -197,7 +199,7 @@ public class EventConsumers {
                     }
                     return all;
                 })).onFailure().invoke(AfterCommit::discard).call(AfterCommit::run);
-            }).chain(() -> {
+            })).chain(() -> {
                 lastErrors.remove(message.id());
                 metrics.counter("agentyard.events.consumed", "stream", stream, "type", event.type()).increment();
                 return ack(message);

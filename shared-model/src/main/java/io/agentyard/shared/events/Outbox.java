@@ -17,9 +17,11 @@ public class Outbox {
 
     private final String source;
     private final String insert;
+    private final EventTracing tracing;
 
-    Outbox(EventsConfig config) {
+    Outbox(EventsConfig config, EventTracing tracing) {
         this.source = config.source();
+        this.tracing = tracing;
         // Bound as text then cast: a parameter typed jsonb would be stored as one JSON string.
         this.insert = "insert into " + config.source() + ".outbox (id, event_type, subject_id, envelope, created_at)"
                 + " values (?1, ?2, ?3, cast(cast(?4 as text) as jsonb), ?5)";
@@ -32,7 +34,7 @@ public class Outbox {
 
     public Uni<EventEnvelope> record(String type, Object subjectId, int schemaVersion, Object payload) {
         EventEnvelope envelope = new EventEnvelope(Uuids.timeOrdered(), type, source,
-                subjectId == null ? null : subjectId.toString(), Instant.now(), schemaVersion, TraceContext.current(),
+                subjectId == null ? null : subjectId.toString(), Instant.now(), schemaVersion, tracing.traceparent(),
                 EventJson.tree(payload));
         return Panache.currentTransaction().chain(transaction -> {
             if (transaction == null) {

@@ -48,12 +48,15 @@ public class OutboxRelay {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong lagSeconds = new AtomicLong();
     private final Counter published;
+    private final EventTracing tracing;
     private volatile boolean redisDown;
     private long timerId = -1;
     private long pruneTimerId = -1;
     private long metricsTimerId = -1;
 
-    OutboxRelay(Pool pool, Vertx vertx, ReactiveRedisDataSource redis, EventsConfig config, MeterRegistry metrics) {
+    OutboxRelay(Pool pool, Vertx vertx, ReactiveRedisDataSource redis, EventsConfig config, MeterRegistry metrics,
+                EventTracing tracing) {
+        this.tracing = tracing;
         this.pool = pool;
         this.vertx = vertx;
         this.redis = redis;
@@ -108,15 +111,19 @@ public class OutboxRelay {
         return pool.withTransaction(connection -> connection
                 .preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(lockKey))
                 .chain(locked -> !locked.iterator().next().getBoolean(0) ? Uni.createFrom().item(0)
-                        : connection.preparedQuery("select seq, envelope::text, event_type from " + table
+                        : connection.preparedQuery("select seq, envelope::text, event_type, envelope->>'traceparent' from " + table
                                         + " where published_at is null order by seq limit $1")
                                 .execute(Tuple.of(config.batchSize()))
                                 .chain(rows -> {
                                     List<Row> batch = new ArrayList<>();
                                     rows.forEach(batch::add);
-                                    return publishInOrder(batch);
-                                })
-                                .chain(seqs -> markPublished(connection, seqs))));
+                                    if (batch.isEmpty()) {
+                                        return Uni.createFrom().item(0); // an idle round leaves no span
+                                    }
+                                    // one span per round, linked to the traces of the events it publishes
+                                    return tracing.publish(stream, batch.stream().map(row -> row.getString(3)).toList(),
+                                            () -> publishInOrder(batch).chain(seqs -> markPublished(connection, seqs)));
+                                })));
     }
 
     /**

@@ -17,7 +17,7 @@ import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
 import io.agentyard.shared.events.TaskEvents;
-import io.agentyard.shared.events.TraceContext;
+import io.agentyard.shared.events.EventTracing;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
@@ -60,10 +60,13 @@ public class WorkOrderService {
     private final WorkOrderQueue queue;
     private final GroupCommit<PendingClaim, WorkOrderQueue.ClaimResult> claims;
     private final GroupCommit<WorkOrderQueue.Completion, Optional<Row>> completions;
+    private final EventTracing tracing;
 
     WorkOrderService(WorkOrderRepository workOrders, WorkerAssignmentRepository assignments, TaskRepository tasks,
                      Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool,
-                     TaskQuestionRepository questions, WorkOrderQueue queue, MeterRegistry metrics) {
+                     TaskQuestionRepository questions, WorkOrderQueue queue, MeterRegistry metrics,
+                     EventTracing tracing) {
+        this.tracing = tracing;
         this.questions = questions;
         this.workOrders = workOrders;
         this.assignments = assignments;
@@ -96,7 +99,7 @@ public class WorkOrderService {
         Instant deadline = Instant.now().plusSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds());
         List<String> queues = request.queues().stream().distinct().sorted().toList();
         return claimUntil(new PendingClaim(queues, new WorkOrderQueue.ClaimRequest(workerId, max,
-                TraceContext.current())), deadline);
+                tracing.traceparent())), deadline);
     }
 
     private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(PendingClaim claim, Instant deadline) {
@@ -210,7 +213,7 @@ public class WorkOrderService {
         UUID workerId = workerOf(caller);
         WorkOrderQueue.Completion done = new WorkOrderQueue.Completion(id, workerId, completion.attempt(),
                 jsonText(completion.result()), completion.exitCode(), clip(completion.stdout()),
-                clip(completion.stderr()), jsonText(completion.metrics()), TraceContext.current());
+                clip(completion.stderr()), jsonText(completion.metrics()), tracing.traceparent());
         return completions.submit(done).chain(row -> {
             if (row.isPresent()) {
                 return completed(row.get());
