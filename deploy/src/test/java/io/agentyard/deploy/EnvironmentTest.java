@@ -50,8 +50,12 @@ class EnvironmentTest {
 
     /** The variables {@code service} reads, with their defaults (null: none), test-profile lines left out. */
     static Map<String, String> variables(String service) {
+        return variables(List.of(Workloads.sharedProperties(), Workloads.applicationProperties(service)));
+    }
+
+    static Map<String, String> variables(List<String> texts) {
         Map<String, String> variables = new LinkedHashMap<>();
-        for (String text : List.of(Workloads.sharedProperties(), Workloads.applicationProperties(service))) {
+        for (String text : texts) {
             for (String line : text.split("\n")) {
                 String trimmed = line.strip();
                 if (trimmed.startsWith("#") || trimmed.startsWith("%") || trimmed.isEmpty()) {
@@ -97,6 +101,35 @@ class EnvironmentTest {
                         dir + ": " + service + " " + name + "=" + env.get(name));
             }
         }
+    }
+
+    /**
+     * The gateway (no shared-model: its own application.properties alone) finds each service the route table
+     * names at {@code agentyard.gateway.services.<service>=${VARIABLE:...}}: in a pod, the variable names that
+     * service's Service on its port, and nothing it reads defaults to localhost there.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    void theGatewayFindsEveryServiceAtItsServiceAndNoVariableOfItNamesLocalhost(String dir) {
+        List<Map<String, Object>> objects = Kustomize.render(dir);
+        Map<String, String> env = Workloads.environment(containers(get(objects, "Deployment", Workloads.GATEWAY)).get(0), objects);
+        Pattern located = Pattern.compile("agentyard\\.gateway\\.services\\.([a-z-]+)=\\$\\{(AGENTYARD_[A-Z0-9_]+):[^}]*}");
+        Map<String, String> variableOf = new LinkedHashMap<>();
+        for (String line : Workloads.applicationProperties(Workloads.GATEWAY).split("\n")) {
+            Matcher m = located.matcher(line.strip());
+            if (m.matches()) {
+                variableOf.put(m.group(1), m.group(2));
+            }
+        }
+        assertEquals(Set.copyOf(SERVICES), variableOf.keySet(), "the gateway locates the five services");
+        variableOf.forEach((service, variable) -> assertEquals("http://" + service + ":" + Workloads.httpPort(service),
+                env.get(variable), dir + ": the gateway's " + variable));
+        variables(List.of(Workloads.applicationProperties(Workloads.GATEWAY))).forEach((name, value) -> {
+            if (localDefault(value) && !NOT_NEEDED.containsKey(name)) {
+                assertTrue(env.containsKey(name), dir + ": the gateway needs " + name + " in a pod; it has " + env.keySet());
+                assertFalse(env.get(name).contains("localhost") || env.get(name).contains("127.0.0.1"), dir + ": gateway " + name);
+            }
+        });
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package io.agentyard.deploy;
 import static io.agentyard.deploy.Kustomize.Yamls.at;
 import static io.agentyard.deploy.Kustomize.Yamls.list;
 import static io.agentyard.deploy.Kustomize.Yamls.map;
+import static io.agentyard.deploy.Workloads.GATEWAY;
 import static io.agentyard.deploy.Workloads.SERVICES;
 import static io.agentyard.deploy.Workloads.get;
 import static io.agentyard.deploy.Workloads.ofKind;
@@ -20,7 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Each request path of the README's API tables reaches the service that owns it. The matching is
+ * Each request path of the README's API tables reaches the service that owns it, and the gateway's two
+ * (the merged OpenAPI document, Swagger UI) reach the gateway. The matching is
  * ingress-nginx's with {@code use-regex}: an Exact path first, else of the paths that match (Prefix by
  * whole segments, ImplementationSpecific as a regular expression from the start) the longest.
  */
@@ -63,6 +65,11 @@ class IngressTest {
         ROUTES.put("/q/metrics", null);
         ROUTES.put("/api/health", null); // each service's own readiness: which one would it be?
         ROUTES.put("/api/unknown", null);
+        // the gateway: the merged document and its Swagger UI (page and files)
+        ROUTES.put("/openapi", "gateway");
+        ROUTES.put("/swagger-ui", "gateway");
+        ROUTES.put("/swagger-ui/index.html", "gateway");
+        ROUTES.put("/q/openapi", null); // a service's own document stays inside the cluster
     }
 
     record Route(String path, String type, String service, Object port) {
@@ -103,14 +110,22 @@ class IngressTest {
                 "the {id} paths are regular expressions");
         List<Route> routes = routes(ingress);
         ROUTES.forEach((request, service) -> assertEquals(service, route(routes, request).map(Route::service).orElse(null), request));
+        // what the gateway serves, by its configuration: the merged document (the one Swagger UI shows) and the UI
+        List<String> gatewayPaths = List.of(Workloads.property(GATEWAY, "quarkus.swagger-ui.urls.agentyard"),
+                Workloads.property(GATEWAY, "quarkus.swagger-ui.path"));
         for (Route r : routes) {
-            assertTrue(SERVICES.contains(r.service()), r + " names no service of the suite");
-            assertTrue(r.path().startsWith("/api/"), r + ": only the API is routed");
+            if (r.service().equals(GATEWAY)) {
+                assertTrue(gatewayPaths.contains(r.path()) && r.type().equals("Prefix"), r + ": the gateway serves " + gatewayPaths);
+            } else {
+                assertTrue(SERVICES.contains(r.service()), r + " names no service of the suite");
+                assertTrue(r.path().startsWith("/api/"), r + ": only the API is routed to the services");
+            }
             Object port = map(list(at(get(objects, "Service", r.service()), "spec", "ports")).get(0)).get("name");
             assertEquals(port, r.port(), r + ": the Service's port");
         }
         for (String service : SERVICES) {
             assertTrue(ROUTES.containsValue(service) && routes.stream().anyMatch(r -> r.service().equals(service)), service);
         }
+        assertEquals(gatewayPaths, routes.stream().filter(r -> r.service().equals(GATEWAY)).map(Route::path).toList());
     }
 }

@@ -3,6 +3,7 @@ package io.agentyard.deploy;
 import static io.agentyard.deploy.Kustomize.Yamls.at;
 import static io.agentyard.deploy.Kustomize.Yamls.list;
 import static io.agentyard.deploy.Kustomize.Yamls.map;
+import static io.agentyard.deploy.Workloads.QUARKUS_APPS;
 import static io.agentyard.deploy.Workloads.SERVICES;
 import static io.agentyard.deploy.Workloads.allContainers;
 import static io.agentyard.deploy.Workloads.containerPort;
@@ -79,7 +80,7 @@ class ManifestsTest {
                         "Service " + name(service) + ": no container of " + name(selected.get(0)) + " has port " + target);
             }
         }
-        for (String service : SERVICES) {
+        for (String service : QUARKUS_APPS) {
             Map<String, Object> deployment = get(objects, "Deployment", service);
             assertTrue(ofKind(objects, "Service").stream().anyMatch(s -> name(s).equals(service)
                     && selects(map(at(s, "spec", "selector")), podLabels(deployment))), "a Service " + service + " selects its pods");
@@ -88,9 +89,9 @@ class ManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
-    void everyServiceListensOnItsConfiguredPortAndIsProbedOnQuarkusHealth(String dir) {
+    void everyServiceAndTheGatewayListenOnTheirConfiguredPortAndAreProbedOnQuarkusHealth(String dir) {
         List<Map<String, Object>> objects = Kustomize.render(dir);
-        for (String service : SERVICES) {
+        for (String service : QUARKUS_APPS) {
             int port = Workloads.httpPort(service);
             Map<String, Object> container = containers(get(objects, "Deployment", service)).get(0);
             assertEquals(port, containerPort(container, "http").orElse(-1), service + ": port 'http' is quarkus.http.port");
@@ -102,7 +103,7 @@ class ManifestsTest {
                 assertEquals(port, containerPort(container, get.get("port")).orElse(-1), service + " " + probe + " port");
             });
             Object servicePort = map(list(at(get(objects, "Service", service), "spec", "ports")).get(0)).get("port");
-            assertEquals(port, servicePort, service + ": the Service's port is the service's own (the URLs in agentyard-config use it)");
+            assertEquals(port, servicePort, service + ": the Service's port is the service's own (the URLs in agentyard-config and the gateway's use it)");
         }
     }
 
@@ -126,7 +127,7 @@ class ManifestsTest {
                 }
                 Set<String> mounts = new HashSet<>();
                 list(container.get("volumeMounts")).forEach(m -> mounts.add((String) map(m).get("mountPath")));
-                if (SERVICES.contains(name(workload)) || name(workload).equals("agentyard-worker")) {
+                if (QUARKUS_APPS.contains(name(workload)) || name(workload).equals("agentyard-worker")) {
                     assertTrue(mounts.contains("/tmp"), what + ": a writable /tmp on the read-only root");
                 }
                 for (Object m : list(container.get("volumeMounts"))) {
@@ -141,9 +142,9 @@ class ManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"overlays/dev", "overlays/prod"})
-    void everyServiceHasAnAutoscalerAndADisruptionBudgetAndProdRunsTwoReplicasOrMore(String dir) {
+    void everyServiceAndTheGatewayHaveAnAutoscalerAndADisruptionBudgetAndProdRunsTwoReplicasOrMore(String dir) {
         List<Map<String, Object>> objects = Kustomize.render(dir);
-        for (String service : SERVICES) {
+        for (String service : QUARKUS_APPS) {
             Map<String, Object> deployment = get(objects, "Deployment", service);
             Map<String, Object> hpa = get(objects, "HorizontalPodAutoscaler", service);
             assertEquals(Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", service), at(hpa, "spec", "scaleTargetRef"));

@@ -35,11 +35,15 @@ class NetworkPoliciesTest {
      * service needs besides: identity-service's JWKS and service tokens, PostgreSQL and Redis (in the
      * cluster, dev, or outside it, prod: "external"), cluster DNS; the ingress controller and workers reach
      * every service; chat-service reaches model providers and workers git remotes and agents' APIs over
-     * the internet.
+     * the internet. The gateway (gateway/.../MergedOpenApi) asks every service of the route table for its
+     * {@code /q/openapi} on its http port, and only the ingress controller calls it ({@code /openapi},
+     * {@code /swagger-ui}); it has no datastore and verifies no token.
      */
     static final List<String> CALLS = List.of(
             "ingress -> identity-service:8081", "ingress -> agent-service:8082", "ingress -> task-service:8083",
-            "ingress -> execution-service:8084", "ingress -> chat-service:8085",
+            "ingress -> execution-service:8084", "ingress -> chat-service:8085", "ingress -> gateway:8080",
+            "gateway -> identity-service:8081", "gateway -> agent-service:8082", "gateway -> task-service:8083",
+            "gateway -> execution-service:8084", "gateway -> chat-service:8085",
             "agent-service -> task-service:8083",
             "execution-service -> task-service:8083",
             "chat-service -> agent-service:8082", "chat-service -> task-service:8083",
@@ -86,7 +90,7 @@ class NetworkPoliciesTest {
                 Map.of("app.kubernetes.io/name", "my-worker", "app.kubernetes.io/component", "worker"), List.of()));
         List<String> sources = new ArrayList<>(endpoints.keySet());
         endpoints.put("dns", new Endpoint("dns", "kube-system", Map.of("k8s-app", "kube-dns"), List.of(53)));
-        endpoints.put("external", new Endpoint("external", null, Map.of(), List.of(22, 80, 443, 5432, 6379, 8081, 8085)));
+        endpoints.put("external", new Endpoint("external", null, Map.of(), List.of(22, 80, 443, 5432, 6379, 8080, 8081, 8085)));
 
         List<Map<String, Object>> policies = ofKind(objects, "NetworkPolicy");
         TreeSet<String> allowed = new TreeSet<>();
@@ -115,6 +119,7 @@ class NetworkPoliciesTest {
         assertEquals("", (missing.isEmpty() ? "" : "denied but expected: " + missing)
                 + (unexpected.isEmpty() ? "" : " allowed but not expected: " + unexpected), dir);
         assertTrue(allowed.contains("agent-service -> task-service:8083"));
+        assertTrue(sources.contains(Workloads.GATEWAY), dir + " runs the gateway");
     }
 
     /** Whether Kubernetes lets {@code from} open a connection to {@code to} on a port. */

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reading rendered objects: kinds, names, pod templates, containers, and the services' own configuration. */
 final class Workloads {
@@ -21,6 +23,17 @@ final class Workloads {
     /** The five services and the module each is built from (the module's directory beside deploy/). */
     static final List<String> SERVICES = List.of("identity-service", "agent-service", "task-service",
             "execution-service", "chat-service");
+
+    /**
+     * The gateway (module gateway): serves the merged OpenAPI document and Swagger UI behind the Ingress. A
+     * workload like the services (probes, scaling, security) but no service of theirs: no database, no Redis,
+     * no token, and only the ingress controller calls it.
+     */
+    static final String GATEWAY = "gateway";
+
+    /** The services and the gateway: every Deployment built from a Quarkus module of the suite. */
+    static final List<String> QUARKUS_APPS = List.of("identity-service", "agent-service", "task-service",
+            "execution-service", "chat-service", GATEWAY);
 
     private Workloads() {
     }
@@ -128,9 +141,14 @@ final class Workloads {
         return read(module("shared-model").resolve("src/main/resources/META-INF/microprofile-config.properties"));
     }
 
-    /** The service's HTTP port, {@code quarkus.http.port} of its application.properties. */
-    static int httpPort(String service) {
-        return Integer.parseInt(property(service, "quarkus.http.port"));
+    /**
+     * The module's HTTP port, {@code quarkus.http.port} of its application.properties; of a
+     * {@code ${VARIABLE:default}} the default (the manifests set no such variable).
+     */
+    static int httpPort(String module) {
+        String port = property(module, "quarkus.http.port");
+        Matcher expression = Pattern.compile("\\$\\{[A-Z0-9_]+:(\\d+)}").matcher(port);
+        return Integer.parseInt(expression.matches() ? expression.group(1) : port);
     }
 
     /** The schema the service owns and migrates, {@code quarkus.flyway.schemas} of its application.properties. */
@@ -138,7 +156,7 @@ final class Workloads {
         return property(service, "quarkus.flyway.schemas");
     }
 
-    private static String property(String service, String key) {
+    static String property(String service, String key) {
         Properties properties = new Properties();
         try {
             properties.load(new java.io.StringReader(applicationProperties(service)));

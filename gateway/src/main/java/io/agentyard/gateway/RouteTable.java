@@ -17,11 +17,14 @@ import org.yaml.snakeyaml.Yaml;
  * into the jar at build time), matched as ingress-nginx matches them with {@code use-regex}: an Exact path
  * first, else the longest of the paths that match (Prefix by whole segments, ImplementationSpecific as a
  * regular expression from the start of the path, case-insensitive). So the gateway and the Ingress cannot
- * route differently.
+ * route differently. Paths whose backend is the gateway itself ({@code /openapi}, {@code /swagger-ui}: in
+ * Kubernetes the Ingress sends them here) are its own endpoints, not routes it proxies, and are left out.
  */
 public final class RouteTable {
 
     static final String RESOURCE = "agentyard/ingress.yaml";
+    /** The gateway's own Service in the Ingress (deploy/k8s/base/gateway.yaml). */
+    static final String SELF = "gateway";
 
     /** One path of the Ingress. */
     public record Route(String path, String type, String service, Pattern regex) {
@@ -54,6 +57,9 @@ public final class RouteTable {
             for (Object item : (List<Object>) http.get("paths")) {
                 Map<String, Object> path = (Map<String, Object>) item;
                 Map<String, Object> backend = (Map<String, Object>) ((Map<String, Object>) path.get("backend")).get("service");
+                if (SELF.equals(backend.get("name"))) {
+                    continue;
+                }
                 String p = (String) path.get("path");
                 String type = (String) path.get("pathType");
                 routes.add(new Route(p, type, (String) backend.get("name"),

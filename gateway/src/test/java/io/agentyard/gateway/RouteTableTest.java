@@ -1,9 +1,12 @@
 package io.agentyard.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +50,31 @@ class RouteTableTest {
         ROUTES.put("/api/health", null);
         ROUTES.put("/api/unknown", null);
         ROUTES.put("/q/health/ready", null);
+        // the Ingress sends these to the gateway: served by it, never proxied
+        ROUTES.put("/openapi", null);
+        ROUTES.put("/swagger-ui", null);
+        ROUTES.put("/swagger-ui/index.html", null);
     }
 
     @Test
     void everyPathGoesWhereTheIngressSendsIt() {
         RouteTable table = RouteTable.fromIngress();
         ROUTES.forEach((path, service) -> assertEquals(service, table.serviceFor(path).orElse(null), path));
+    }
+
+    @Test
+    void theGatewaysOwnPathsAreNoRoutesOfIt() {
+        Map<String, Object> ingress = Map.of("spec", Map.of("rules", List.of(Map.of("http", Map.of("paths", List.of(
+                path("/api/tasks", "task-service"), path("/openapi", "gateway"), path("/swagger-ui", "gateway")))))));
+        RouteTable table = RouteTable.parse(ingress);
+        assertEquals(List.of("task-service"), table.routes().stream().map(RouteTable.Route::service).toList());
+        assertEquals(Optional.empty(), table.serviceFor("/openapi"));
+        // and the Ingress in the jar does route them to the gateway, which must not need a URL for itself
+        assertTrue(RouteTable.fromIngress().routes().stream().noneMatch(r -> r.service().equals(RouteTable.SELF)));
+    }
+
+    private static Map<String, Object> path(String path, String service) {
+        return Map.of("path", path, "pathType", "Prefix",
+                "backend", Map.of("service", Map.of("name", service, "port", Map.of("name", "http"))));
     }
 }
