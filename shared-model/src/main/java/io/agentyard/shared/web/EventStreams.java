@@ -148,6 +148,11 @@ public class EventStreams {
         }
     }
 
+    /** Makes the followers' gauge of the SSE route {@code path} exist, at 0, before anyone follows. */
+    public void declare(String path) {
+        followers.declare(StreamFollowers.SSE, path);
+    }
+
     private static void endQuietly(HttpServerResponse response) {
         if (!response.ended() && !response.closed()) {
             response.end();
