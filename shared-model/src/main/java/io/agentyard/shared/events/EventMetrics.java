@@ -17,7 +17,7 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.agentyard.shared.metrics.MeterDescriptions;
+import io.agentyard.shared.metrics.MeterConventions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,7 +88,7 @@ public class EventMetrics {
     }
 
     private static String describe(String name) {
-        return MeterDescriptions.describe(name);
+        return MeterConventions.describe(name);
     }
 
     @Scheduled(identity = "event-metrics", every = "${agentyard.metrics.refresh-interval}",

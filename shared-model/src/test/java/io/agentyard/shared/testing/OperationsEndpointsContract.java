@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,16 @@ public abstract class OperationsEndpointsContract {
     @Test
     void metricsArePrometheusText() {
         when().get("/q/metrics").then().statusCode(200).body(containsString("# TYPE"));
+    }
+
+    /**
+     * The metrics served are docs/metrics.md's for this service, with help text, types and labels
+     * as catalogued; nothing the catalog lacks. (An API request first, so Quarkus' HTTP timer exists.)
+     */
+    @Test
+    void metricsAreTheCatalogs() {
+        when().get("/api/health").then().statusCode(200);
+        MetricsCatalog.assertServed(ConfigProvider.getConfig().getValue("agentyard.events.source", String.class));
     }
 
     @Test
