@@ -33,37 +33,62 @@ public final class Metrics {
         return parse(when().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
-    /** Parses Prometheus text format 0.0.4. */
+    /**
+     * Parses Prometheus text format 0.0.4 or OpenMetrics (what Quarkus answers Prometheus, whose
+     * HELP follows TYPE and whose counter families drop {@code _total}). A family is named as
+     * PromQL names it: a counter with its {@code _total}.
+     */
     public static Metrics parse(String text) {
         Map<String, String> helps = new LinkedHashMap<>();
-        Map<String, Family> families = new LinkedHashMap<>();
-        Family current = null;
+        Map<String, String> types = new LinkedHashMap<>();
+        Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        String current = null;
         for (String line : text.split("\n")) {
             if (line.startsWith("# HELP ")) {
                 String[] parts = line.substring(7).split(" ", 2);
                 helps.put(parts[0], parts.length > 1 ? parts[1].trim() : "");
             } else if (line.startsWith("# TYPE ")) {
                 String[] parts = line.substring(7).trim().split(" ");
-                current = new Family(parts[0], parts[1], helps.getOrDefault(parts[0], ""), new ArrayList<>());
-                families.put(current.name(), current);
+                current = parts[0];
+                types.put(current, parts[1]);
+                samples.put(current, new ArrayList<>());
             } else if (!line.isBlank() && !line.startsWith("#") && current != null) {
                 int brace = line.indexOf('{');
-                int space = line.lastIndexOf(' ');
+                int close = line.lastIndexOf('}');
                 Map<String, String> labels = new LinkedHashMap<>();
                 String name;
-                if (brace >= 0 && brace < space) {
+                String rest;
+                if (brace >= 0) {
                     name = line.substring(0, brace);
-                    Matcher m = LABEL.matcher(line.substring(brace, line.lastIndexOf('}') + 1));
+                    Matcher m = LABEL.matcher(line.substring(brace, close + 1));
                     while (m.find()) {
                         labels.put(m.group(1), m.group(2));
                     }
+                    rest = line.substring(close + 1).trim();
                 } else {
                     name = line.substring(0, line.indexOf(' '));
+                    rest = line.substring(line.indexOf(' ') + 1).trim();
                 }
-                current.samples().add(new Sample(name, labels, Double.parseDouble(line.substring(space + 1))));
+                samples.get(current).add(new Sample(name, labels, number(rest.split(" ")[0])));
             }
         }
+        Map<String, Family> families = new LinkedHashMap<>();
+        types.forEach((name, type) -> {
+            String queried = "counter".equals(type) && !name.endsWith("_total") ? name + "_total" : name;
+            String help = helps.getOrDefault(name, helps.getOrDefault(queried, ""));
+            List<Sample> own = samples.get(name).stream().filter(sample -> !sample.name().endsWith("_created"))
+                    .toList();
+            families.put(queried, new Family(queried, type, help, own));
+        });
         return new Metrics(families);
+    }
+
+    private static double number(String value) {
+        return switch (value) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(value);
+        };
     }
 
     public Map<String, Family> families() {
