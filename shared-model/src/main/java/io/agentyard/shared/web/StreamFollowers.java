@@ -53,6 +53,13 @@ public class StreamFollowers {
         String safeRoute = route == null ? "unknown" : route;
         return open.computeIfAbsent(protocol + " " + safeRoute, key -> {
             AtomicLong count = new AtomicLong();
+            // the injected registry is Micrometer's global one, which outlives a Quarkus restart in the
+            // same JVM (tests): a gauge left by an earlier start would read that start's counter
+            Gauge stale = metrics.find("agentyard.stream.followers").tag("protocol", protocol).tag("route", safeRoute)
+                    .gauge();
+            if (stale != null) {
+                metrics.remove(stale);
+            }
             Gauge.builder("agentyard.stream.followers", count, AtomicLong::get)
                     .description("Live followers (Server-Sent Events, WebSocket) open on this replica")
                     .tag("protocol", protocol).tag("route", safeRoute).register(metrics);
