@@ -43,6 +43,7 @@ public class ConversationStreamRoute {
 
     void register(@Observes Router router) {
         router.get(PATH).handler(this::follow);
+        streams.declare(PATH); // its followers' gauge exists at 0
     }
 
     private void follow(RoutingContext context) {

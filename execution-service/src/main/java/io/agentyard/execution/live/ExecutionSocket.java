@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
@@ -19,7 +20,9 @@ import io.agentyard.execution.execution.ExecutionStatus;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
+import io.agentyard.shared.web.StreamFollowers;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
@@ -67,6 +70,7 @@ public class ExecutionSocket {
     /** A close reason is at most 123 bytes (RFC 6455, 5.5). */
     private static final int MAX_REASON_CHARS = 120;
     private static final UserData.TypedKey<Follower> FOLLOWER = new UserData.TypedKey<>("execution-follower");
+    private static final UserData.TypedKey<Runnable> COUNTED = new UserData.TypedKey<>("execution-follower-counted");
 
     /** One frame as the client receives it. */
     public record Frame(String kind, UUID executionId, Object data) {
@@ -76,16 +80,24 @@ public class ExecutionSocket {
     private final LiveFeed live;
     private final ObjectMapper json;
     private final CurrentIdentityAssociation identity;
+    private final StreamFollowers followers;
 
-    ExecutionSocket(ExecutionService executions, LiveFeed live, ObjectMapper json, CurrentIdentityAssociation identity) {
+    ExecutionSocket(ExecutionService executions, LiveFeed live, ObjectMapper json, CurrentIdentityAssociation identity,
+                    StreamFollowers followers) {
+        this.followers = followers;
         this.executions = executions;
         this.live = live;
         this.json = json;
         this.identity = identity;
     }
 
+    void declare(@Observes StartupEvent event) {
+        followers.declare(StreamFollowers.WEBSOCKET, ROUTE);
+    }
+
     @OnOpen
     Uni<Void> open(WebSocketConnection connection, @PathParam("id") String id) {
+        connection.userData().put(COUNTED, followers.open(StreamFollowers.WEBSOCKET, ROUTE));
         UUID executionId;
         try {
             executionId = UUID.fromString(id);
@@ -109,6 +121,10 @@ public class ExecutionSocket {
 
     @OnClose
     void closed(WebSocketConnection connection) {
+        Runnable counted = connection.userData().get(COUNTED);
+        if (counted != null) {
+            counted.run();
+        }
         Follower follower = connection.userData().get(FOLLOWER);
         if (follower != null) {
             follower.stop();

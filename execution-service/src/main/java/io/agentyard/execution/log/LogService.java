@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agentyard.execution.config.ExecutionServiceConfig;
+import io.agentyard.execution.execution.ExecutionMetrics;
 import io.agentyard.execution.execution.ExecutionService;
 import io.agentyard.execution.live.LiveFeed;
 import io.agentyard.shared.problem.ProblemException;
@@ -37,8 +38,11 @@ public class LogService {
     private final ExecutionService executions;
     private final LiveFeed live;
     private final ExecutionServiceConfig.Logs config;
+    private final ExecutionMetrics metrics;
 
-    LogService(LogStore store, ExecutionService executions, LiveFeed live, ExecutionServiceConfig config) {
+    LogService(LogStore store, ExecutionService executions, LiveFeed live, ExecutionServiceConfig config,
+               ExecutionMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.executions = executions;
         this.live = live;
@@ -83,6 +87,7 @@ public class LogService {
 
     private Uni<LogDtos.Stored> stored(UUID executionId, long first, int count, boolean duplicate) {
         long last = first + count - 1;
+        metrics.logBatchStored(count); // the append has committed: one statement, no transaction around it
         return live.publish(executionId, LiveFeed.LOGS, Map.of("lastSequence", last))
                 .replaceWith(new LogDtos.Stored(first, last, count, duplicate));
     }

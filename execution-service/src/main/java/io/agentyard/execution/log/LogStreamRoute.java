@@ -42,6 +42,7 @@ public class LogStreamRoute {
 
     void register(@Observes Router router) {
         router.get(PATH).handler(this::follow);
+        streams.declare(PATH); // its followers' gauge exists at 0
     }
 
     private void follow(RoutingContext context) {

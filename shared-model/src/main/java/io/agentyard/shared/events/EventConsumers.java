@@ -260,7 +260,7 @@ public class EventConsumers {
             return streams.xadd(deadLetterStream, new XAddArgs().maxlen(100_000L).nearlyExactTrimming(), entry)
                     .invoke(() -> {
                         lastErrors.remove(message.id());
-                        metrics.counter("agentyard.events.dead_lettered", "stream", stream).increment();
+                        metrics.counter("agentyard.events.dead_lettered", "stream", stream, "group", group).increment();
                     })
                     .chain(() -> ack(message));
         }

@@ -58,9 +58,12 @@ public class EventStreams {
     private final ObjectMapper json;
     private final Vertx vertx;
     private final Duration recheck;
+    private final StreamFollowers followers;
 
     EventStreams(IdentityProviderManager identities, ObjectMapper json, Vertx vertx,
-                 @ConfigProperty(name = "agentyard.streams.recheck-interval", defaultValue = "PT30S") Duration recheck) {
+                 @ConfigProperty(name = "agentyard.streams.recheck-interval", defaultValue = "PT30S") Duration recheck,
+                 StreamFollowers followers) {
+        this.followers = followers;
         this.identities = identities;
         this.json = json;
         this.vertx = vertx;
@@ -114,6 +117,7 @@ public class EventStreams {
         response.setChunked(true).putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
         response.write(": " + comment + "\n\n"); // headers out at once
+        Runnable left = followers.open(StreamFollowers.SSE, context.currentRoute().getPath());
         Cancellable following = frames.subscribe().with(frame -> {
             if (response.closed()) {
                 return;
@@ -128,15 +132,25 @@ public class EventStreams {
             endQuietly(response);
         }, () -> endQuietly(response));
         response.closeHandler(closed -> {
+            left.run();
             following.cancel();
             vertx.cancelTimer(ends);
             vertx.cancelTimer(checks);
         });
         response.endHandler(ended -> {
+            left.run();
             following.cancel();
             vertx.cancelTimer(ends);
             vertx.cancelTimer(checks);
         });
+        if (response.ended() || response.closed()) {
+            left.run(); // ended before the handlers above were set (frames that finished at once)
+        }
+    }
+
+    /** Makes the followers' gauge of the SSE route {@code path} exist, at 0, before anyone follows. */
+    public void declare(String path) {
+        followers.declare(StreamFollowers.SSE, path);
     }
 
     private static void endQuietly(HttpServerResponse response) {

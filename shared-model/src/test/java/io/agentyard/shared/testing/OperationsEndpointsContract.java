@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +45,22 @@ public abstract class OperationsEndpointsContract {
     @Test
     void metricsArePrometheusText() {
         when().get("/q/metrics").then().statusCode(200).body(containsString("# TYPE"));
+    }
+
+    /**
+     * The metrics served are docs/metrics.md's for this service, with help text, types and labels
+     * as catalogued; nothing the catalog lacks. (An API request first, so Quarkus' HTTP timer exists.)
+     */
+    @Test
+    void metricsAreTheCatalogs() {
+        when().get("/api/health").then().statusCode(200);
+        MetricsCatalog.assertServed(ConfigProvider.getConfig().getValue("agentyard.events.source", String.class),
+                servedOnlyInTests());
+    }
+
+    /** Metrics the service serves in its tests only, because of beans of its tests: the catalog need not list them. */
+    protected java.util.Set<String> servedOnlyInTests() {
+        return java.util.Set.of();
     }
 
     @Test

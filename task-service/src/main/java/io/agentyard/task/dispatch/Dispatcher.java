@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agentyard.shared.events.Outbox;
 import io.agentyard.shared.events.TaskEvents;
+import io.agentyard.shared.reactive.AfterCommit;
 import io.agentyard.task.config.TaskServiceConfig;
 import io.agentyard.task.project.ProjectRepository;
 import io.agentyard.task.question.TaskQuestionRepository;
@@ -49,9 +50,13 @@ public class Dispatcher {
         this.config = config;
     }
 
-    /** Runs {@code work} in a transaction, then wakes as many claimers as it put orders on each queue. */
+    /**
+     * Runs {@code work} in a transaction, then wakes as many claimers as it put orders on each queue
+     * and runs what it registered with {@link AfterCommit} (metrics of what it decided).
+     */
     public <T> Uni<T> transaction(Supplier<Uni<T>> work) {
-        return Panache.withTransaction(work).call(this::announceQueued);
+        return Panache.withTransaction(work).call(this::announceQueued).call(AfterCommit::run)
+                .onFailure().invoke(AfterCommit::discard);
     }
 
     /** Dispatches a pending task unless it awaits approval or a blocking task is unfinished. */

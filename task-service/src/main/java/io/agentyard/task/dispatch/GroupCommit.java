@@ -1,5 +1,6 @@
 package io.agentyard.task.dispatch;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,6 +47,10 @@ final class GroupCommit<Q, A> {
 
     /** Buckets of the batch size histogram: powers of two up to the default max-coalesced. */
     private static final double[] BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
+    /** A request waits about one batch's time in the database: milliseconds, seconds when it struggles. */
+    private static final Duration[] WAITS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
 
     /** {@code since}: when it was queued ({@link System#nanoTime()}). */
     private record Waiting<Q, A>(Q request, UniEmitter<? super A> answer, Context context, long since) {
@@ -76,7 +81,8 @@ final class GroupCommit<Q, A> {
                 .description("Requests merged into each group-committed batch")
                 .serviceLevelObjectives(BATCH_SIZES).register(metrics);
         this.waited = Timer.builder("agentyard.group_commit.wait").tag("kind", name)
-                .description("Time a group-committed request waited before its batch started").register(metrics);
+                .description("Time a group-committed request waited before its batch started")
+                .serviceLevelObjectives(WAITS).register(metrics);
     }
 
     /** Answers {@code request} once the batch it went in has committed, on the caller's Vert.x context. */

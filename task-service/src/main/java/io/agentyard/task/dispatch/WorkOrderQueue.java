@@ -48,9 +48,10 @@ public class WorkOrderQueue {
 
     /**
      * What a claim found: the worker's status as task-service knows it ({@code null}: unknown
-     * worker) and the orders it now holds.
+     * worker), the orders it now holds and, for each, how long it had been available (claim wait,
+     * both ends the database's clock).
      */
-    public record ClaimResult(String workerStatus, List<WorkOrderDtos.ClaimedOrder> orders) {
+    public record ClaimResult(String workerStatus, List<WorkOrderDtos.ClaimedOrder> orders, List<Long> waitMillis) {
     }
 
     /**
@@ -171,18 +172,22 @@ public class WorkOrderQueue {
         return sql.preparedQuery(CLAIM).execute(tuple).map(rows -> {
             Map<UUID, String> statuses = new LinkedHashMap<>();
             Map<UUID, List<WorkOrderDtos.ClaimedOrder>> orders = new LinkedHashMap<>();
+            Map<UUID, List<Long>> waits = new LinkedHashMap<>();
             for (Row row : rows) {
                 UUID worker = row.getUUID("worker");
                 statuses.putIfAbsent(worker, row.getString("worker_status"));
                 List<WorkOrderDtos.ClaimedOrder> held = orders.computeIfAbsent(worker, w -> new ArrayList<>());
                 if (row.getUUID("id") != null) {
                     held.add(WorkOrderDtos.ClaimedOrder.from(row));
+                    waits.computeIfAbsent(worker, w -> new ArrayList<>()).add(Math.max(0, Duration.between(
+                            row.getOffsetDateTime("available_at"), row.getOffsetDateTime("claimed_at")).toMillis()));
                 }
             }
             List<ClaimResult> results = new ArrayList<>(n);
             for (ClaimRequest request : params.requests()) {
                 results.add(new ClaimResult(statuses.get(request.workerId()),
-                        orders.getOrDefault(request.workerId(), List.of())));
+                        orders.getOrDefault(request.workerId(), List.of()),
+                        waits.getOrDefault(request.workerId(), List.of())));
             }
             return results;
         });

@@ -58,6 +58,7 @@ public class WorkOrderService {
     private final Pool pool;
     private final TaskQuestionRepository questions;
     private final WorkOrderQueue queue;
+    private final DispatchMetrics dispatchMetrics;
     private final GroupCommit<PendingClaim, WorkOrderQueue.ClaimResult> claims;
     private final GroupCommit<WorkOrderQueue.Completion, Optional<Row>> completions;
     private final EventTracing tracing;
@@ -65,8 +66,9 @@ public class WorkOrderService {
     WorkOrderService(WorkOrderRepository workOrders, WorkerAssignmentRepository assignments, TaskRepository tasks,
                      Dispatcher dispatcher, ClaimWaiters waiters, TaskServiceConfig config, Pool pool,
                      TaskQuestionRepository questions, WorkOrderQueue queue, MeterRegistry metrics,
-                     EventTracing tracing) {
+                     EventTracing tracing, DispatchMetrics dispatchMetrics) {
         this.tracing = tracing;
+        this.dispatchMetrics = dispatchMetrics;
         this.questions = questions;
         this.workOrders = workOrders;
         this.assignments = assignments;
@@ -103,7 +105,8 @@ public class WorkOrderService {
     }
 
     private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(PendingClaim claim, Instant deadline) {
-        return claims.submit(claim).map(result -> ordersOf(claim.request().workerId(), result))
+        return claims.submit(claim).invoke(dispatchMetrics::claimed) // answered after the commit
+                .map(result -> ordersOf(claim.request().workerId(), result))
                 .chain(claimed -> {
                     Duration left = Duration.between(Instant.now(), deadline);
                     if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
@@ -236,6 +239,7 @@ public class WorkOrderService {
     /** COMPLETE changed the order (its row): dispatches the dependents when the task completed. */
     private Uni<WorkOrderDtos.WorkOrderResponse> completed(Row row) {
         WorkOrderDtos.WorkOrderResponse response = WorkOrderDtos.WorkOrderResponse.from(row);
+        dispatchMetrics.completed(response.queue());
         if (!row.getBoolean("dispatch_dependents")) {
             return Uni.createFrom().item(response);
         }
@@ -349,7 +353,9 @@ public class WorkOrderService {
                 .chain(() -> dispatcher.recordOrder(expired ? TaskEvents.WORK_ORDER_EXPIRED
                         : TaskEvents.WORK_ORDER_FAILED, order));
         return ended.chain(() -> tasks.findById(order.taskId)).call(this::endWait).chain(task -> {
-            if (retryable && order.retryCount < order.maxRetries) {
+            boolean retry = retryable && order.retryCount < order.maxRetries;
+            dispatchMetrics.attemptEnded(order.queue, expired, retry);
+            if (retry) {
                 order.retryCount += 1;
                 order.requeue(now.plus(backoff(order.retryCount)));
                 // available again after the backoff: waiting claimers find it on their next poll
