@@ -30,7 +30,7 @@ public class ServicesWorld implements QuarkusTestResourceLifecycleManager {
                 "AGENTYARD_JWT_PUBLIC_KEY_LOCATION", world.publicKey().toUri().toString()));
         // short leases, reaped often: a question must keep its task's lease well past one
         taskService = SiblingService.launch("task-service", Map.of("AGENTYARD_TASK_LEASE_INTERVAL", LEASE.toString(),
-                "AGENTYARD_TASK_REAPER_INTERVAL", "PT0.5S"));
+                "AGENTYARD_TASK_REAPER_INTERVAL", "PT1S"));
         agentService = SiblingService.launch("agent-service",
                 Map.of("AGENTYARD_TASK_SERVICE_URL", taskService.url()));
         Map<String, String> config = new HashMap<>(ServiceClients.create(identity.url(), world, "chat-service"));

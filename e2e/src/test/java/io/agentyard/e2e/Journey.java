@@ -107,6 +107,20 @@ final class Journey implements AutoCloseable {
         return new Worker(id, name, run(process));
     }
 
+    /**
+     * A worker registered (with an enrollment token, by the worker's own {@code register}) but not
+     * run: the test plays it through the API, with {@link Suite#token} for its identity. Its id.
+     */
+    String registerWorker(Person admin, String taskType, int maxConcurrent) {
+        String token = admin.api().body(Map.of("name", "e2e-api-" + taskType + "-" + tag))
+                .post(suite.identity.url() + "/api/enrollment-tokens").then().statusCode(201).extract().path("token");
+        String name = "e2e-api-" + taskType + "-" + tag;
+        WorkerProcess process = new WorkerProcess(temp.resolve("worker-" + name), name, workerEnv());
+        assertEquals(0, process.call("register", "--name", name, "--type", taskType, "--enrollment-token", token,
+                "--max-concurrent", String.valueOf(maxConcurrent), "--command", "true"), process::output);
+        return JsonPath.from(process.home.resolve("config.json").toFile()).getString("workerId");
+    }
+
     /** Runs {@code worker}'s registration (its home) against this journey's suite. */
     WorkerProcess runAgain(Worker worker) {
         return run(new WorkerProcess(worker.process().home, worker.name() + "-again", workerEnv()));

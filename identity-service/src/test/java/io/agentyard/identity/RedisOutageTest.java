@@ -30,10 +30,16 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(RedisOutageTest.PrivateRedis.class)
 class RedisOutageTest {
 
+    /** A Redis of its own; consumers count as stuck after 3 s (HealthChecksTest shares this profile). */
     public static class PrivateRedis implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(PrivateRedisResource.class));
+        }
+
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("agentyard.events.consumer.stall", "PT3S");
         }
     }
 

@@ -1,44 +1,46 @@
 package io.agentyard.agent.worker;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
-import io.agentyard.agent.config.AgentServiceConfig;
-import io.agentyard.shared.reactive.Periodic;
+import org.jboss.logging.Logger;
+
+import io.agentyard.shared.reactive.SafeContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
  * Marks workers offline when their heartbeats stop, every {@code reaper-interval}, on every
- * replica: the rows are claimed with SKIP LOCKED, so each silent worker is reaped (and its
- * {@code worker.offline} event recorded) exactly once.
+ * replica (quarkus-scheduler, never overlapping itself): the rows are claimed with SKIP LOCKED, so
+ * each silent worker is reaped (and its {@code worker.offline} event recorded) exactly once.
  */
 @ApplicationScoped
 public class WorkerReaper {
 
+    private static final Logger LOG = Logger.getLogger(WorkerReaper.class);
     private static final int BATCH = 100;
 
     private final WorkerService workers;
     private final Vertx vertx;
-    private final AgentServiceConfig config;
-    private Periodic rounds;
 
-    WorkerReaper(WorkerService workers, Vertx vertx, AgentServiceConfig config) {
+    WorkerReaper(WorkerService workers, Vertx vertx) {
         this.workers = workers;
         this.vertx = vertx;
-        this.config = config;
     }
 
-    void start(@Observes StartupEvent event) {
-        rounds = Periodic.every(vertx, config.reaperInterval(), "Silent workers marked offline",
-                () -> Panache.withTransaction(() -> workers.reapSilent(BATCH)));
+    @Scheduled(identity = "worker-reaper", every = "${agentyard.agent.reaper-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return runOnce().invoke(count -> {
+            if (count > 0) {
+                LOG.infof("Silent workers marked offline: %d", count);
+            }
+        }).replaceWithVoid();
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        if (rounds != null) {
-            rounds.close();
-        }
+    /** One round, on a context of its own (tests call it): answers how many workers went offline. */
+    public Uni<Integer> runOnce() {
+        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> workers.reapSilent(BATCH)));
     }
 }

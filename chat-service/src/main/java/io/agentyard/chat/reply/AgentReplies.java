@@ -32,13 +32,13 @@ import io.agentyard.chat.stream.ConversationStream;
 import io.agentyard.shared.events.Wakeups;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.reactive.AfterCommit;
-import io.agentyard.shared.reactive.Periodic;
 import io.agentyard.shared.reactive.SafeContext;
 import io.agentyard.shared.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.core.Vertx;
@@ -69,7 +69,6 @@ public class AgentReplies {
     private final ChatServiceConfig config;
     private final Map<UUID, Generation> running = new ConcurrentHashMap<>();
     private Wakeups.Subscription stops;
-    private Periodic sweeps;
 
     AgentReplies(MessageService messages, MessageRepository repository, ConversationService conversations,
                  ConversationStream stream, Agents agents, ReplyModel model, Wakeups wakeups, Vertx vertx,
@@ -87,7 +86,16 @@ public class AgentReplies {
 
     void start(@Observes StartupEvent event) {
         stops = wakeups.listen(STOP_TOPIC, this::cancelLocal);
-        sweeps = Periodic.every(vertx, config.replies().sweepInterval(), "Abandoned replies ended", this::sweepOnce);
+    }
+
+    @Scheduled(identity = "abandoned-replies-sweep", every = "${agentyard.chat.replies.sweep-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledSweep() {
+        return sweepOnce().invoke(count -> {
+            if (count > 0) {
+                LOG.infof("Abandoned replies ended: %d", count);
+            }
+        }).replaceWithVoid();
     }
 
     /**
@@ -118,9 +126,6 @@ public class AgentReplies {
     void stop(@Observes ShutdownEvent event) {
         if (stops != null) {
             stops.close();
-        }
-        if (sweeps != null) {
-            sweeps.close();
         }
         running.values().forEach(generation -> generation.interrupt(Interruption.not_written,
                 "the service stopped while the reply was generated; ask again"));

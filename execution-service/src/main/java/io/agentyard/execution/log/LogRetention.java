@@ -15,18 +15,17 @@ import org.jboss.logging.Logger;
 
 import io.agentyard.execution.config.ExecutionServiceConfig;
 import io.agentyard.execution.execution.ExecutionStatus;
-import io.agentyard.shared.reactive.Periodic;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Keeps the log table's daily partitions (UTC days of arrival) ready ahead and drops those past
  * retention, and deletes finished executions past theirs. Runs at start (before the first append
- * can need today's partition) and every {@code retention.interval} on every replica: creating is
+ * can need today's partition) and every {@code retention.interval} on every replica (quarkus-scheduler,
+ * never overlapping itself; tests call {@link #runOnce()}): creating is
  * serialised by an advisory lock; an old partition is first detached CONCURRENTLY (no lock that
  * blocks appends or reads) and then dropped, so retention neither bloats the table nor stalls it.
  */
@@ -39,26 +38,26 @@ public class LogRetention {
     private static final int DELETE_BATCH = 1000;
 
     private final Pool pool;
-    private final Vertx vertx;
     private final ExecutionServiceConfig.Retention config;
-    private Periodic rounds;
 
-    LogRetention(Pool pool, Vertx vertx, ExecutionServiceConfig config) {
+    LogRetention(Pool pool, ExecutionServiceConfig config) {
         this.pool = pool;
-        this.vertx = vertx;
         this.config = config.retention();
     }
 
     void start(@Observes StartupEvent event) {
         runOnce().await().atMost(Duration.ofMinutes(1));
-        rounds = Periodic.every(vertx, config.interval(), "Log retention (partitions created or dropped, executions deleted)",
-                this::runOnce);
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        if (rounds != null) {
-            rounds.close();
-        }
+    @Scheduled(identity = "log-retention", every = "${agentyard.execution.retention.interval}",
+            delayed = "${agentyard.execution.retention.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return runOnce().invoke(count -> {
+            if (count > 0) {
+                LOG.infof("Log retention (partitions created or dropped, executions deleted): %d", count);
+            }
+        }).replaceWithVoid();
     }
 
     /** One round; returns how many partitions it created or dropped and executions it deleted. */

@@ -30,20 +30,23 @@ import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
  * Runs one consumer loop per stream that this service's {@link EventHandler}s listen to. Each loop
  * reads with a consumer group named after the service: first its own pending entries (left by a
- * previous run), then new ones. Every {@code reclaimInterval} it takes over entries another consumer
- * left pending longer than {@code minIdle}; an entry delivered {@code maxDeliveries} times without
- * success goes to the dead-letter stream {@code agentyard.<service>.dead-letter} with its last error.
+ * previous run), then new ones. Every {@code reclaimInterval} (a quarkus-scheduler round,
+ * {@link #reclaim()}) it takes over entries another consumer left pending longer than {@code minIdle};
+ * an entry delivered {@code maxDeliveries} times without success goes to the dead-letter stream {@code agentyard.<service>.dead-letter} with its last error.
  */
 @ApplicationScoped
 public class EventConsumers {
 
     private static final Logger LOG = Logger.getLogger(EventConsumers.class);
+    /** Longer than a read may block before it counts as hung. */
+    private static final Duration READ_GRACE = Duration.ofSeconds(10);
 
     private final Instance<EventHandler> handlers;
     private final ReactiveStreamCommands<String, String, String> streams;
@@ -85,21 +88,71 @@ public class EventConsumers {
         });
     }
 
+    /**
+     * A stopping replica reads no more messages, finishes (and acknowledges) those in hand, and
+     * leaves anything unacknowledged pending, for another replica's reclaim. Runs after the HTTP
+     * server drained and before the Redis and PostgreSQL clients close (on the shutdown thread,
+     * which may wait).
+     */
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
-        loops.values().forEach(StreamLoop::stop);
+        long deadline = System.nanoTime() + config.drain().toNanos();
+        while (loops.values().stream().anyMatch(StreamLoop::busy) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        loops.values().stream().filter(StreamLoop::busy).forEach(loop -> LOG.warnf(
+                "The consumer of %s was still busy after %s; what it did not acknowledge stays pending for reclaim",
+                loop.stream, config.drain()));
     }
 
-    /** One stream: read loop, reclaim timer, dead-lettering. */
+    /**
+     * How long each stream's consumer has gone without moving on (a read or its handling started or
+     * ended, a reconnection tried): the readiness check's measure of a stuck consumer.
+     */
+    public Map<String, Duration> sinceLastTurn() {
+        long now = System.nanoTime();
+        Map<String, Duration> since = new java.util.TreeMap<>();
+        loops.values().forEach(loop -> since.put(loop.stream, Duration.ofNanos(now - loop.lastTurn)));
+        return since;
+    }
+
+    @Scheduled(identity = "event-reclaim", every = "${agentyard.events.consumer.reclaim-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledReclaim() {
+        return reclaim();
+    }
+
+    /**
+     * One reclaim round over every stream consumed here: takes over entries left pending too long,
+     * dead-letters those that keep failing. Failures are logged, never raised (tests call it).
+     */
+    public Uni<Void> reclaim() {
+        if (stopped || loops.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(loops.values().stream().map(StreamLoop::reclaim).toList()).usingConcurrencyOf(1)
+                .andCollectFailures().replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    /** One stream: read loop, reclaim round, dead-lettering. */
     private final class StreamLoop {
 
         private final String stream;
         private final Map<String, List<EventHandler>> byType;
         private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
         private final AtomicLong pending = new AtomicLong();
-        private long reclaimTimer = -1;
         /** Where the replay of this consumer's own pending entries goes on; null once done. */
         private String replayFrom = "0";
+        /** When the loop last moved on ({@link System#nanoTime()}). */
+        private volatile long lastTurn = System.nanoTime();
+        /** A read or its handling is under way (a stopping replica waits for it). */
+        private volatile boolean busy;
 
         StreamLoop(String stream, List<EventHandler> handlers) {
             this.stream = stream;
@@ -114,18 +167,24 @@ public class EventConsumers {
         }
 
         void start() {
-            reclaimTimer = vertx.setPeriodic(config.reclaimInterval().toMillis(), id -> reclaim());
             connect();
         }
 
         private void connect() {
-            createGroup().subscribe().with(ok -> read(), failure -> retryLater(this::connect, failure));
+            turn(true);
+            createGroup().subscribe().with(ok -> read(), failure -> {
+                turn(false);
+                retryLater(this::connect, failure);
+            });
         }
 
-        void stop() {
-            if (reclaimTimer >= 0) {
-                vertx.cancelTimer(reclaimTimer);
-            }
+        private void turn(boolean working) {
+            busy = working;
+            lastTurn = System.nanoTime();
+        }
+
+        boolean busy() {
+            return busy;
         }
 
         private Uni<Void> createGroup() {
@@ -139,14 +198,18 @@ public class EventConsumers {
          */
         private void read() {
             if (stopped) {
+                turn(false);
                 return;
             }
+            turn(true);
             boolean replaying = replayFrom != null;
             XReadGroupArgs args = new XReadGroupArgs().count(config.batchSize());
             if (!replaying) {
                 args.block(config.block());
             }
             streams.xreadgroup(group, consumer, stream, replaying ? replayFrom : ">", args)
+                    // a read that hangs (Redis unreachable without refusing) fails and is retried
+                    .ifNoItem().after(config.block().plus(READ_GRACE)).fail()
                     .chain(messages -> {
                         if (replaying) {
                             replayFrom = messages == null || messages.isEmpty() ? null
@@ -154,7 +217,11 @@ public class EventConsumers {
                         }
                         return processAll(messages);
                     })
-                    .subscribe().with(done -> read(), failure -> {
+                    .subscribe().with(done -> {
+                        turn(false);
+                        read();
+                    }, failure -> {
+                        turn(false);
                         if (String.valueOf(failure.getMessage()).contains("NOGROUP")) {
                             replayFrom = "0";
                             retryLater(this::connect, failure); // the stream was deleted: join it anew
@@ -224,11 +291,8 @@ public class EventConsumers {
         }
 
         /** Takes over entries left pending too long; dead-letters those that keep failing. */
-        private void reclaim() {
-            if (stopped) {
-                return;
-            }
-            streams.xautoclaim(stream, group, consumer, config.minIdle(), "0-0", config.batchSize())
+        Uni<Void> reclaim() {
+            return streams.xautoclaim(stream, group, consumer, config.minIdle(), "0-0", config.batchSize())
                     .chain(claimed -> {
                         Uni<Void> chain = Uni.createFrom().voidItem();
                         for (StreamMessage<String, String, String> message : claimed.getMessages()) {
@@ -240,8 +304,9 @@ public class EventConsumers {
                         return chain;
                     })
                     .chain(() -> streams.xpending(stream, group))
-                    .subscribe().with(summary -> pending.set(summary.getPendingCount()),
-                            failure -> LOG.debugf("Reclaiming on %s failed: %s", stream, failure.getMessage()));
+                    .invoke(summary -> pending.set(summary.getPendingCount()))
+                    .onFailure().invoke(failure -> LOG.debugf("Reclaiming on %s failed: %s", stream, failure.getMessage()))
+                    .onFailure().recoverWithNull().replaceWithVoid();
         }
 
         private Uni<Integer> deliveries(String id) {

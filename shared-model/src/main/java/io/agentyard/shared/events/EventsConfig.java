@@ -73,5 +73,17 @@ public interface EventsConfig {
         /** Deliveries after which a message that keeps failing goes to the dead-letter stream. */
         @WithDefault("5")
         int maxDeliveries();
+
+        /**
+         * A consumer whose read or handling has not moved on for this long is stuck: readiness
+         * reports DOWN. Far above a read's block plus the Redis timeout, so an unreachable Redis
+         * (reads failing fast, retried every second) never looks stuck.
+         */
+        @WithDefault("PT60S")
+        Duration stall();
+
+        /** Longest a stopping replica waits for the messages in hand to be handled and acknowledged. */
+        @WithDefault("PT10S")
+        Duration drain();
     }
 }

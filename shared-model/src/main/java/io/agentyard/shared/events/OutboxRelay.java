@@ -1,5 +1,6 @@
 package io.agentyard.shared.events;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -36,6 +38,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Longest a stopping replica waits for the relay's round under way. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final Pool pool;
     private final Vertx vertx;
@@ -50,9 +54,8 @@ public class OutboxRelay {
     private final Counter published;
     private final EventTracing tracing;
     private volatile boolean redisDown;
+    private volatile boolean stopping;
     private long timerId = -1;
-    private long pruneTimerId = -1;
-    private long metricsTimerId = -1;
 
     OutboxRelay(Pool pool, Vertx vertx, ReactiveRedisDataSource redis, EventsConfig config, MeterRegistry metrics,
                 EventTracing tracing) {
@@ -76,28 +79,49 @@ public class OutboxRelay {
         if (!config.enabled()) {
             return;
         }
+        // The poll runs every 100 ms by default: finer than quarkus-scheduler's 1 s tick, so a Vert.x timer.
         timerId = vertx.setPeriodic(config.interval().toMillis(), id -> publishPending());
-        pruneTimerId = vertx.setPeriodic(config.pruneInterval().toMillis(), id -> prune().subscribe().with(
-                n -> { }, e -> LOG.warnf("Pruning %s failed: %s", table, e.getMessage())));
-        metricsTimerId = vertx.setPeriodic(5000, id -> measureBacklog());
     }
 
+    /**
+     * A stopping replica starts no new round and lets the one under way finish (its rows marked
+     * published, or left in the outbox, where another replica's relay finds them). Runs after the
+     * HTTP server drained, before the clients close, on the shutdown thread (which may wait).
+     */
     void stop(@Observes ShutdownEvent event) {
-        for (long id : new long[] {timerId, pruneTimerId, metricsTimerId}) {
-            if (id >= 0) {
-                vertx.cancelTimer(id);
+        stopping = true;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (running.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
 
+    @Scheduled(identity = "outbox-prune", every = "${agentyard.events.relay.prune-interval}", delayed = "PT1M",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledPrune() {
+        if (!config.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return prune().onFailure().invoke(e -> LOG.warnf("Pruning %s failed: %s", table, e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
     /** Publishes what is pending now, round after round while rounds come back full. */
     public void publishPending() {
-        if (!running.compareAndSet(false, true)) {
+        if (stopping || !running.compareAndSet(false, true)) {
             return;
         }
         publishBatch().subscribe().with(count -> {
             running.set(false);
-            if (count >= config.batchSize()) {
+            if (count >= config.batchSize() && !stopping) {
                 publishPending();
             }
         }, failure -> {
@@ -189,13 +213,20 @@ public class OutboxRelay {
                         .map(ignored -> outbox));
     }
 
-    private void measureBacklog() {
-        pool.query("select count(*), coalesce(extract(epoch from now() - min(created_at)), 0)::bigint from "
+    /** Refreshes the backlog and lag gauges. */
+    @Scheduled(identity = "outbox-backlog", every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> measureBacklog() {
+        if (!config.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.query("select count(*), coalesce(extract(epoch from now() - min(created_at)), 0)::bigint from "
                         + table + " where published_at is null").execute()
-                .subscribe().with(rows -> {
+                .invoke(rows -> {
                     Row row = rows.iterator().next();
                     backlog.set(row.getLong(0));
                     lagSeconds.set(row.getLong(1));
-                }, failure -> LOG.debugf("Measuring the outbox backlog failed: %s", failure.getMessage()));
+                })
+                .onFailure().invoke(failure -> LOG.debugf("Measuring the outbox backlog failed: %s", failure.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 }

@@ -3,9 +3,11 @@ package io.agentyard.shared.web;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -18,6 +20,8 @@ import io.agentyard.shared.problem.Problem;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.reactive.SafeContext;
 import io.agentyard.shared.security.Caller;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -44,6 +48,10 @@ import io.vertx.mutiny.core.Vertx;
  * the route's read rule is asked again, and the stream ends when the caller may no longer read
  * (a worker whose task moved on) or when its token expires. The client reconnects, with a fresh
  * token, from {@code Last-Event-ID}, or is refused.
+ * <p>
+ * A stopping replica ends every stream as its shutdown begins (and any that starts meanwhile, once
+ * its headers are out): an open stream would otherwise hold the HTTP drain until its timeout and
+ * then be cut. Followers reconnect with Last-Event-ID to a replica still running.
  */
 @ApplicationScoped
 public class EventStreams {
@@ -59,6 +67,9 @@ public class EventStreams {
     private final Vertx vertx;
     private final Duration recheck;
     private final StreamFollowers followers;
+    /** How to end each open stream, on its own context. */
+    private final Set<Runnable> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     EventStreams(IdentityProviderManager identities, ObjectMapper json, Vertx vertx,
                  @ConfigProperty(name = "agentyard.streams.recheck-interval", defaultValue = "PT30S") Duration recheck,
@@ -68,6 +79,23 @@ public class EventStreams {
         this.json = json;
         this.vertx = vertx;
         this.recheck = recheck;
+    }
+
+    void endAtShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+        endAll();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        endAll(); // in case the shutdown had no delay phase
+    }
+
+    /** Ends every open stream cleanly; streams that start from now on end at once. */
+    void endAll() {
+        stopping = true;
+        if (!open.isEmpty()) {
+            LOG.infof("Stopping: ending %d event stream(s); their followers reconnect elsewhere", open.size());
+        }
+        open.forEach(Runnable::run);
     }
 
     /** The authenticated caller, if it has one of {@code roles}: 401 without a valid token, 403 otherwise. */
@@ -118,6 +146,15 @@ public class EventStreams {
                 .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
         response.write(": " + comment + "\n\n"); // headers out at once
         Runnable left = followers.open(StreamFollowers.SSE, context.currentRoute().getPath());
+        io.vertx.core.Context owner = io.vertx.core.Vertx.currentContext();
+        Runnable end = () -> {
+            if (owner == null) {
+                endQuietly(response);
+            } else {
+                owner.runOnContext(ignored -> endQuietly(response));
+            }
+        };
+        open.add(end);
         Cancellable following = frames.subscribe().with(frame -> {
             if (response.closed()) {
                 return;
@@ -133,18 +170,24 @@ public class EventStreams {
         }, () -> endQuietly(response));
         response.closeHandler(closed -> {
             left.run();
+            open.remove(end);
             following.cancel();
             vertx.cancelTimer(ends);
             vertx.cancelTimer(checks);
         });
         response.endHandler(ended -> {
             left.run();
+            open.remove(end);
             following.cancel();
             vertx.cancelTimer(ends);
             vertx.cancelTimer(checks);
         });
         if (response.ended() || response.closed()) {
             left.run(); // ended before the handlers above were set (frames that finished at once)
+            open.remove(end);
+        }
+        if (stopping) {
+            end.run();
         }
     }
 

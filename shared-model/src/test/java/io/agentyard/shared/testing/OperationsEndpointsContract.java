@@ -3,9 +3,11 @@ package io.agentyard.shared.testing;
 import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -16,24 +18,28 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * What every service promises operations: liveness, readiness that checks PostgreSQL and Redis,
+ * What every service promises operations: liveness that pings every event loop, readiness that checks
+ * PostgreSQL and the event consumers (not Redis: README "Health"),
  * Prometheus metrics, OpenAPI and problem responses for unknown API paths. Each service runs it
  * with a {@code @QuarkusTest} subclass.
  */
 public abstract class OperationsEndpointsContract {
 
     @Test
-    void livenessIsUp() {
-        when().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+    void livenessPingsEveryEventLoop() {
+        when().get("/q/health/live").then().statusCode(200).body("status", is("UP"))
+                .body("checks.name", hasItems("Vert.x event loops responsive"))
+                .body("checks.find { it.name == 'Vert.x event loops responsive' }.data.loops", greaterThanOrEqualTo(1));
     }
 
     @Test
-    void readinessChecksPostgresAndRedis() {
+    void readinessChecksPostgresAndTheConsumersButNotRedis() {
         when().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", hasItems("Reactive PostgreSQL connections health check",
-                        "Redis connection health check"));
+                        "Event consumers making progress"))
+                .body("checks.name", not(hasItem("Redis connection health check")));
     }
 
     @Test

@@ -158,6 +158,35 @@ public final class SiblingService {
         }
     }
 
+    /**
+     * Stops the sibling as Kubernetes stops a pod (SIGTERM) and waits up to {@code within} for it to
+     * exit; answers its exit code, or -1 when it had to be killed. Idempotent (0 when not running).
+     */
+    public synchronized int terminate(Duration within) {
+        if (process == null) {
+            return 0;
+        }
+        int exit = -1;
+        process.destroy();
+        try {
+            if (process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                exit = process.exitValue();
+            } else {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
+        }
+        return exit;
+    }
+
     /** Kills the sibling (SIGKILL: a crash, nothing flushed or closed) and waits until it is gone; idempotent. */
     public synchronized void kill() {
         if (process == null) {

@@ -23,6 +23,7 @@ import io.agentyard.task.config.TaskServiceConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.vertx.VertxContext;
@@ -48,6 +49,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * </ul>
  * An idle waiter costs a timer and nothing else. A woken claimer may find nothing (another claimer
  * was quicker); it then waits again at the back of the line.
+ * <p>
+ * A stopping replica {@linkplain #drain() drains}: as its shutdown begins (readiness goes DOWN), every
+ * waiter is woken for a last claim and answered, and claims arriving meanwhile do not wait, so
+ * workers claim again from another replica instead of losing their connection when this one stops.
+ * <p>
+ * The fallback poll stays a Vert.x timer rather than a quarkus-scheduler round: it is armed only
+ * while claims wait, and jittered each time, which the scheduler's fixed once-a-second tick cannot do.
  */
 @ApplicationScoped
 public class ClaimWaiters {
@@ -105,6 +113,7 @@ public class ClaimWaiters {
     private int waiting;
     private boolean pollArmed;
     private boolean stopped;
+    private volatile boolean draining;
     private Wakeups.Subscription subscription;
 
     ClaimWaiters(Wakeups wakeups, ReactiveRedisDataSource redis, Pool pool, Vertx vertx, TaskServiceConfig config,
@@ -128,13 +137,45 @@ public class ClaimWaiters {
         subscription = wakeups.listen(TOPIC, this::onAnnouncement);
     }
 
+    void drainAtShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+        drain();
+    }
+
     void stop(@Observes ShutdownEvent event) {
+        drain(); // in case the shutdown had no delay phase
         synchronized (this) {
             stopped = true;
         }
         if (subscription != null) {
             subscription.close();
         }
+    }
+
+    /**
+     * From now on no claim waits: every waiter is woken (for a last claim, then its answer) and
+     * later claims answer at once with what is available.
+     */
+    public void drain() {
+        List<Waiter> all;
+        synchronized (this) {
+            if (draining) {
+                return;
+            }
+            draining = true;
+            LinkedHashSet<Waiter> everyone = new LinkedHashSet<>();
+            lines.values().forEach(everyone::addAll);
+            all = new ArrayList<>(everyone);
+            all.forEach(this::leave);
+        }
+        if (!all.isEmpty()) {
+            LOG.infof("Stopping: %d waiting claim(s) answered now", all.size());
+        }
+        all.forEach(waiter -> waiter.wake.run());
+    }
+
+    /** True once this replica is stopping: claims answer at once instead of waiting. */
+    public boolean draining() {
+        return draining;
     }
 
     /**
@@ -154,10 +195,16 @@ public class ClaimWaiters {
      * {@code timeout}, back on the caller's Vert.x context (where its reactive session lives).
      */
     public Uni<Void> await(Collection<String> queues, Duration timeout) {
+        if (draining) {
+            return Uni.createFrom().voidItem();
+        }
         Context caller = io.vertx.core.Vertx.currentContext();
         Uni<Void> wait = Uni.createFrom().<Void>emitter(emitter -> {
             Waiter waiter = new Waiter(List.copyOf(queues), () -> emitter.complete(null));
-            join(waiter);
+            if (!join(waiter)) {
+                emitter.complete(null); // the replica began to stop meanwhile
+                return;
+            }
             // only the one that takes the waiter out of its lines completes it: a wake is never spent on a timed-out waiter
             long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
                 if (leave(waiter)) {
@@ -199,10 +246,15 @@ public class ClaimWaiters {
         return taken;
     }
 
-    private synchronized void join(Waiter waiter) {
+    /** Puts the waiter in its lines; false (and nothing done) once draining. */
+    private synchronized boolean join(Waiter waiter) {
+        if (draining) {
+            return false;
+        }
         waiter.queues.forEach(queue -> lines.computeIfAbsent(queue, q -> new LinkedHashSet<>()).add(waiter));
         waiting++;
         armPoll();
+        return true;
     }
 
     /** Takes the waiter out of all its lines; false if it was not in them (already woken or gone). */

@@ -1,21 +1,18 @@
 package io.agentyard.task.dispatch;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
-import io.agentyard.shared.reactive.Periodic;
+import org.jboss.logging.Logger;
+
 import io.agentyard.shared.reactive.SafeContext;
-import io.agentyard.task.config.TaskServiceConfig;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
- * Dispatch's background rounds, every {@code reaper-interval} on every replica; rows are locked with
- * SKIP LOCKED, so replicas share the work and each row is handled once.
+ * Dispatch's background rounds, every {@code reaper-interval} on every replica (quarkus-scheduler,
+ * a round never overlapping itself); rows are locked with SKIP LOCKED, so replicas share the work
+ * and each row is handled once.
  * <ul>
  * <li>The lease reaper expires leases whose time has passed, except those paused while their task
  * waits for a person's answer.</li>
@@ -23,43 +20,49 @@ import io.vertx.mutiny.core.Vertx;
  * a work order commits first and dispatches the tasks it unblocked just after; a replica that dies
  * in between would otherwise leave them pending for good.</li>
  * </ul>
+ * Each round is a public method that tests (and operators) call directly.
  */
 @ApplicationScoped
 public class DispatchRounds {
 
+    private static final Logger LOG = Logger.getLogger(DispatchRounds.class);
     private static final int BATCH = 200;
 
     private final WorkOrderService workOrders;
     private final Dispatcher dispatcher;
     private final Vertx vertx;
-    private final TaskServiceConfig config;
-    private List<Periodic> rounds = List.of();
 
-    DispatchRounds(WorkOrderService workOrders, Dispatcher dispatcher, Vertx vertx, TaskServiceConfig config) {
+    DispatchRounds(WorkOrderService workOrders, Dispatcher dispatcher, Vertx vertx) {
         this.workOrders = workOrders;
         this.dispatcher = dispatcher;
         this.vertx = vertx;
-        this.config = config;
     }
 
-    void start(@Observes StartupEvent event) {
-        rounds = List.of(
-                Periodic.every(vertx, config.reaperInterval(), "Work-order leases expired", this::reapLeases),
-                Periodic.every(vertx, config.reaperInterval(), "Stranded tasks dispatched",
-                        () -> dispatcher.transaction(() -> dispatcher.dispatchStranded(BATCH))));
+    @Scheduled(identity = "lease-reaper", every = "${agentyard.task.reaper-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledReaper() {
+        return reapLeasesNow().invoke(count -> log("Work-order leases expired", count)).replaceWithVoid();
     }
 
-    /** One round of the lease reaper; returns how many leases it expired. */
-    private Uni<Integer> reapLeases() {
-        return dispatcher.transaction(() -> workOrders.expireLeases(BATCH));
+    @Scheduled(identity = "stranded-sweep", every = "${agentyard.task.reaper-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledSweep() {
+        return dispatchStrandedNow().invoke(count -> log("Stranded tasks dispatched", count)).replaceWithVoid();
     }
 
-    /** Runs one round of the lease reaper now, on a context of its own (for tests and operators). */
+    /** Runs one round of the lease reaper now, on a context of its own; answers how many leases it expired. */
     public Uni<Integer> reapLeasesNow() {
-        return SafeContext.run(vertx, this::reapLeases);
+        return SafeContext.run(vertx, () -> dispatcher.transaction(() -> workOrders.expireLeases(BATCH)));
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        rounds.forEach(Periodic::close);
+    /** Runs one round of the stranded-task sweep now; answers how many tasks it dispatched. */
+    public Uni<Integer> dispatchStrandedNow() {
+        return SafeContext.run(vertx, () -> dispatcher.transaction(() -> dispatcher.dispatchStranded(BATCH)));
+    }
+
+    private static void log(String what, Integer count) {
+        if (count != null && count > 0) {
+            LOG.infof("%s: %d", what, count);
+        }
     }
 }

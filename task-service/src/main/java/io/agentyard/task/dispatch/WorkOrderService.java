@@ -109,7 +109,8 @@ public class WorkOrderService {
                 .map(result -> ordersOf(claim.request().workerId(), result))
                 .chain(claimed -> {
                     Duration left = Duration.between(Instant.now(), deadline);
-                    if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
+                    // a stopping replica answers at once: the worker claims again from another one
+                    if (!claimed.isEmpty() || left.isNegative() || left.isZero() || waiters.draining()) {
                         return Uni.createFrom().item(claimed);
                     }
                     // no polling of its own: an announcement or the replica's fallback poll wakes it

@@ -63,7 +63,7 @@ public final class Suite implements AutoCloseable {
         this.executionClient = executionClient != null ? executionClient : serviceClient("execution-service");
         this.chatClient = chatClient != null ? chatClient : serviceClient("chat-service");
         tasks = launch("task-service", here, Map.of("AGENTYARD_TASK_LEASE_INTERVAL", LEASE,
-                "AGENTYARD_TASK_REAPER_INTERVAL", "PT0.5S", "AGENTYARD_TASK_RETRY_BACKOFF", "PT0.5S"));
+                "AGENTYARD_TASK_REAPER_INTERVAL", "PT1S", "AGENTYARD_TASK_RETRY_BACKOFF", "PT0.5S"));
         agents = launch("agent-service", here, Map.of("AGENTYARD_TASK_SERVICE_URL", tasks.url()));
         executions = launch("execution-service", here, clientEnv(this.executionClient));
         Map<String, String> chatEnv = new HashMap<>(clientEnv(this.chatClient));
