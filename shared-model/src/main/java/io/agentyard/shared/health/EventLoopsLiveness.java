@@ -14,6 +14,7 @@ import org.eclipse.microprofile.health.Liveness;
 import io.netty.util.concurrent.EventExecutor;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
 
@@ -41,6 +42,9 @@ public class EventLoopsLiveness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
+        // The pings answer on bare Netty threads; the probe's answer goes back on the caller's Vert.x
+        // context, or whatever runs after it (its response, its trace context) would run outside it.
+        io.vertx.core.Context caller = Vertx.currentContext();
         List<EventExecutor> loops = new ArrayList<>();
         ((VertxInternal) vertx).getEventLoopGroup().forEach(loops::add);
         List<Uni<Long>> pings = new ArrayList<>();
@@ -57,14 +61,17 @@ public class EventLoopsLiveness implements AsyncHealthCheck {
                 response.withData("loop-" + i, millis >= 0 ? millis + " ms" : "no answer within the bound");
             }
             return response.status(up).build();
-        });
+        }).emitOn(caller == null ? Infrastructure.getDefaultExecutor() : task -> caller.runOnContext(ignored -> task.run()));
     }
 
     /** Milliseconds the loop took to run a task; -1 when it did not within the bound. */
     private Uni<Long> ping(EventExecutor loop) {
         long sent = System.nanoTime();
-        return Uni.createFrom().<Long>emitter(emitter -> loop.execute(
-                        () -> emitter.complete(Duration.ofNanos(System.nanoTime() - sent).toMillis())))
+        // The loop's task only stamps the time: nothing of the probe's own pipeline (nor the context it
+        // carries) may run on a bare loop thread, where it would be left behind for later requests.
+        java.util.concurrent.CompletableFuture<Long> answered = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> answered.complete(Duration.ofNanos(System.nanoTime() - sent).toMillis()));
+        return Uni.createFrom().completionStage(answered.thenApplyAsync(millis -> millis, Infrastructure.getDefaultExecutor()))
                 .ifNoItem().after(bound).recoverWithItem(-1L);
     }
 }

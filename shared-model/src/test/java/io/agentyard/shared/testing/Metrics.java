@@ -53,6 +53,12 @@ public final class Metrics {
                 types.put(current, parts[1]);
                 samples.put(current, new ArrayList<>());
             } else if (!line.isBlank() && !line.startsWith("#") && current != null) {
+                // an OpenMetrics exemplar (" # {trace_id=...,span_id=...} value"; OpenTelemetry adds them to
+                // histogram buckets) belongs to no label set
+                int exemplar = line.indexOf(" # ");
+                if (exemplar >= 0) {
+                    line = line.substring(0, exemplar);
+                }
                 int brace = line.indexOf('{');
                 int close = line.lastIndexOf('}');
                 Map<String, String> labels = new LinkedHashMap<>();
