@@ -74,7 +74,7 @@ public class EventConsumers {
         this.metrics = metrics;
         this.group = application;
         this.consumer = application + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.deadLetterStream = events.keyPrefix() + "agentyard." + events.source() + ".dead-letter";
+        this.deadLetterStream = events.deadLetterStream();
         this.processedTable = events.source() + ".processed_events";
     }
 

@@ -55,7 +55,7 @@ public class EventMetrics {
         this.redis = redis;
         this.metrics = metrics;
         this.group = application;
-        this.deadLetterStream = events.keyPrefix() + "agentyard." + events.source() + ".dead-letter";
+        this.deadLetterStream = events.deadLetterStream();
         for (EventHandler handler : handlers) {
             consumed.computeIfAbsent(events.streamOf(handler.source()), s -> new TreeSet<>()).addAll(handler.types());
         }

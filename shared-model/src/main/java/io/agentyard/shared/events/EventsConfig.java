@@ -27,6 +27,11 @@ public interface EventsConfig {
         return keyPrefix() + "agentyard." + service + ".events";
     }
 
+    /** This service's dead-letter stream: messages its consumer group gave up on. */
+    default String deadLetterStream() {
+        return keyPrefix() + "agentyard." + source() + ".dead-letter";
+    }
+
     Relay relay();
 
     Consumer consumer();
