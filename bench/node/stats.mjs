@@ -156,6 +156,29 @@ function runMs(pid) {
   }
 }
 
+/**
+ * The service's JIT compiler threads (HotSpot's "C1 CompilerThre…"/"C2 CompilerThre…"): tid -> CPU ms.
+ * Compiler threads come and go (the JVM adds them under load), so they are sampled like backends.
+ */
+function compilerThreads(pid) {
+  const found = new Map();
+  let tids;
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return found;
+  }
+  for (const tid of tids) {
+    try {
+      if (!/^C[12] CompilerThre/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8'))) continue;
+      found.set(tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
 function machineTicks() {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = cpu.reduce((a, b) => a + b, 0);
@@ -221,8 +244,16 @@ export function cpuMeter({ servicePid = null, dbs = [], comms = [], everyMs = 10
   const service0 = servicePid ? procCpuMs(servicePid) : null;
   const pg = new Map(); // pid -> [first seen ms, last seen ms]
   const other = new Map();
+  const jit = new Map(); // compiler thread -> [first seen ms, last seen ms]
   const scan = pidScanner(dbs, comms);
   const sample = () => {
+    if (servicePid) {
+      for (const [tid, ms] of compilerThreads(servicePid)) {
+        const seen = jit.get(tid);
+        if (seen) seen[1] = ms;
+        else jit.set(tid, [ms, ms]);
+      }
+    }
     const { pg: pgPids, other: otherPids } = scan();
     for (const [pids, into] of [[pgPids, pg], [otherPids, other]]) {
       for (const pid of pids) {
@@ -236,11 +267,11 @@ export function cpuMeter({ servicePid = null, dbs = [], comms = [], everyMs = 10
   };
   sample();
   // a backend first seen after the start began during the interval: its whole time counts
-  const started = new Set([...pg.keys(), ...other.keys()]);
+  const started = new Set([...pg.keys(), ...other.keys(), ...jit.keys()]);
   const timer = setInterval(() => {
-    const before = new Set([...pg.keys(), ...other.keys()]);
+    const before = new Set([...pg.keys(), ...other.keys(), ...jit.keys()]);
     sample();
-    for (const into of [pg, other]) for (const [pid, seen] of into) if (!before.has(pid) && !started.has(pid)) seen[0] = 0;
+    for (const into of [pg, other, jit]) for (const [pid, seen] of into) if (!before.has(pid) && !started.has(pid)) seen[0] = 0;
   }, everyMs);
   timer.unref();
   return {
@@ -255,6 +286,7 @@ export function cpuMeter({ servicePid = null, dbs = [], comms = [], everyMs = 10
       const r = (x, d = 1) => (x == null || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
       const serviceMs = service0 == null || service1 == null ? null : service1 - service0;
       const pgMs = sum(pg);
+      const jitMs = servicePid ? sum(jit) : null;
       const otherMs = comms.length ? sum(other) : null;
       const driverMs = (node1.user + node1.system) / 1000;
       const total = machine1.total - machine0.total;
@@ -264,6 +296,8 @@ export function cpuMeter({ servicePid = null, dbs = [], comms = [], everyMs = 10
         wall_ms: r(wallMs),
         machine_busy_pct: total > 0 ? r((100 * (machine1.busy - machine0.busy)) / total) : null,
         service_cpu_ms: r(serviceMs), service_cores: cores(serviceMs), service_cpu_ms_per_unit: per(serviceMs),
+        // of the service's CPU, what its JIT compiler threads used (warm-up, not the work itself)
+        service_jit_cpu_ms: r(jitMs), service_jit_cpu_ms_per_unit: per(jitMs),
         postgres_cpu_ms: r(pgMs), postgres_cores: cores(pgMs), postgres_cpu_ms_per_unit: per(pgMs),
         driver_cpu_ms: r(driverMs), driver_cores: cores(driverMs), driver_cpu_ms_per_unit: per(driverMs),
         ...(comms.length ? { [comms.join('+') + '_cpu_ms']: r(otherMs), [comms.join('+') + '_cores']: cores(otherMs) } : {}),

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -52,8 +53,39 @@ final class GroupCommit<Q, A> {
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
 
+    /** Where a request's answer goes: its caller's Uni, or one of a {@link #submitAll} group's futures. */
+    private interface Answer<A> {
+        void complete(A answer);
+
+        void fail(Throwable failure);
+
+        static <A> Answer<A> of(UniEmitter<? super A> emitter) {
+            return new Answer<>() {
+                public void complete(A answer) {
+                    emitter.complete(answer);
+                }
+
+                public void fail(Throwable failure) {
+                    emitter.fail(failure);
+                }
+            };
+        }
+
+        static <A> Answer<A> of(CompletableFuture<A> future) {
+            return new Answer<>() {
+                public void complete(A answer) {
+                    future.complete(answer);
+                }
+
+                public void fail(Throwable failure) {
+                    future.completeExceptionally(failure);
+                }
+            };
+        }
+    }
+
     /** {@code since}: when it was queued ({@link System#nanoTime()}). */
-    private record Waiting<Q, A>(Q request, UniEmitter<? super A> answer, Context context, long since) {
+    private record Waiting<Q, A>(Q request, Answer<A> answer, Context context, long since) {
     }
 
     private final String name;
@@ -88,17 +120,38 @@ final class GroupCommit<Q, A> {
     /** Answers {@code request} once the batch it went in has committed, on the caller's Vert.x context. */
     Uni<A> submit(Q request) {
         Context caller = Vertx.currentContext();
-        return Uni.createFrom().emitter(emitter -> {
-            boolean start;
-            synchronized (this) {
-                queue.add(new Waiting<>(request, emitter, caller, System.nanoTime()));
-                start = !running;
-                running = true;
-            }
-            if (start) {
-                runNext();
-            }
-        });
+        return Uni.createFrom().emitter(emitter -> enqueue(List.of(
+                new Waiting<>(request, Answer.of(emitter), caller, System.nanoTime()))));
+    }
+
+    /**
+     * Submits {@code requests} at once, so they go in the same batch (as many as it takes, oldest
+     * first, when there are more than one batch holds); answers each, in order, as {@link #submit}.
+     */
+    List<Uni<A>> submitAll(List<Q> requests) {
+        Context caller = Vertx.currentContext();
+        long now = System.nanoTime();
+        List<CompletableFuture<A>> answers = new ArrayList<>(requests.size());
+        List<Waiting<Q, A>> waiting = new ArrayList<>(requests.size());
+        for (Q request : requests) {
+            CompletableFuture<A> answer = new CompletableFuture<>();
+            answers.add(answer);
+            waiting.add(new Waiting<>(request, Answer.of(answer), caller, now));
+        }
+        enqueue(waiting);
+        return answers.stream().map(answer -> Uni.createFrom().completionStage(answer)).toList();
+    }
+
+    private void enqueue(List<Waiting<Q, A>> requests) {
+        boolean start;
+        synchronized (this) {
+            queue.addAll(requests);
+            start = !running;
+            running = true;
+        }
+        if (start) {
+            runNext();
+        }
     }
 
     private void runNext() {

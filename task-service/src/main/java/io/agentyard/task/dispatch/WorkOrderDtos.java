@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -14,10 +15,13 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.agentyard.shared.problem.Problem;
+import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.task.question.TaskQuestion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -46,6 +50,47 @@ public final class WorkOrderDtos {
     @Schema(name = "WorkOrderCompletion")
     public record Completion(@NotNull @Min(1) Integer attempt, Map<String, Object> result, Integer exitCode,
                              String stdout, String stderr, Map<String, Object> metrics) {
+    }
+
+    /** Completions one request may carry. */
+    public static final int MAX_COMPLETIONS = 100;
+
+    /** Several successful runs reported at once (a worker that claimed a batch): each as a lone completion. */
+    @Schema(name = "WorkOrderCompletions")
+    public record Completions(
+            @NotNull @Size(min = 1, max = MAX_COMPLETIONS) List<@NotNull @Valid CompletionItem> completions) {
+    }
+
+    /** One run of {@link Completions}: the order's id, then what {@link Completion} carries. */
+    @Schema(name = "WorkOrderCompletionItem")
+    public record CompletionItem(@NotNull UUID id, @NotNull @Min(1) Integer attempt, Map<String, Object> result,
+                                 Integer exitCode, String stdout, String stderr, Map<String, Object> metrics) {
+
+        Completion completion() {
+            return new Completion(attempt, result, exitCode, stdout, stderr, metrics);
+        }
+    }
+
+    /**
+     * What became of each completion of {@link Completions}, in the request's order: {@code status}
+     * is what {@code POST /api/work-orders/{id}/complete} would have answered, with the order (200)
+     * or the problem (404, 403, 409).
+     */
+    @Schema(name = "WorkOrderCompletionOutcomes")
+    public record CompletionOutcomes(List<CompletionOutcome> results) {
+    }
+
+    @Schema(name = "WorkOrderCompletionOutcome")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CompletionOutcome(UUID id, int status, WorkOrderResponse order, Problem problem) {
+
+        static CompletionOutcome completed(WorkOrderResponse order) {
+            return new CompletionOutcome(order.id(), 200, order, null);
+        }
+
+        static CompletionOutcome refused(UUID id, ProblemException refusal) {
+            return new CompletionOutcome(id, refusal.status(), null, refusal.problem("/api/work-orders/" + id + "/complete"));
+        }
     }
 
     /** A failed run; {@code retryable: false} fails the order for good at once. */

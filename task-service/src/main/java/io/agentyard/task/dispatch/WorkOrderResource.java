@@ -79,6 +79,21 @@ public class WorkOrderResource {
     }
 
     @POST
+    @Path("/complete")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "two runs", value = """
+                        {"completions": [
+                          {"id": "0b6f1f7e-4d0c-4a8e-9a55-2f1d3c8e9b10", "attempt": 1, "exitCode": 0, "result": {"ok": true}},
+                          {"id": "5c2a9d33-7e1b-4f6a-8c0d-91e4b2a7f3c5", "attempt": 2, "exitCode": 0, "result": {"ok": true}}]}
+                        """)))
+    @APIResponse(responseCode = "200", description = "Each completion's outcome, in order: 200 with the order, or the problem"
+            + " its own request would have got (404, 403, 409); the refused ones change nothing")
+    @Operation(operationId = "completeWorkOrders", summary = "Report several successful runs at once (up to 100, lease holder"
+            + " only), each as POST /api/work-orders/{id}/complete would; one refused does not stop the others")
+    public Uni<WorkOrderDtos.CompletionOutcomes> completeAll(@Valid @NotNull WorkOrderDtos.Completions request) {
+        return workOrders.completeAll(Caller.from(jwt), request.completions());
+    }
+
+    @POST
     @Path("/{id}/fail")
     @APIResponse(responseCode = "409", description = "The lease is gone or the attempt is stale")
     @APIResponse(responseCode = "200", description = "OK")

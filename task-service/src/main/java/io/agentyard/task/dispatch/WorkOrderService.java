@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -214,11 +216,49 @@ public class WorkOrderService {
      * running again with a fresh lease and the worker's retried completion finishes it.
      */
     public Uni<WorkOrderDtos.WorkOrderResponse> complete(Caller caller, UUID id, WorkOrderDtos.Completion completion) {
+        WorkOrderQueue.Completion done = completionOf(workerOf(caller), id, completion);
+        return settle(done, completions.submit(done));
+    }
+
+    /**
+     * Records several successful runs of the caller's, each exactly as {@link #complete} would: one
+     * refused (404, 403, 409) leaves the others recorded and says why in its outcome. They reach the
+     * group commit together, so one transaction takes them (up to its batch size).
+     */
+    public Uni<WorkOrderDtos.CompletionOutcomes> completeAll(Caller caller, List<WorkOrderDtos.CompletionItem> items) {
         UUID workerId = workerOf(caller);
-        WorkOrderQueue.Completion done = new WorkOrderQueue.Completion(id, workerId, completion.attempt(),
-                jsonText(completion.result()), completion.exitCode(), clip(completion.stdout()),
-                clip(completion.stderr()), jsonText(completion.metrics()), tracing.traceparent());
-        return completions.submit(done).chain(row -> {
+        Set<UUID> ids = new HashSet<>();
+        for (WorkOrderDtos.CompletionItem item : items) {
+            if (!ids.add(item.id())) {
+                throw ProblemException.unprocessable("completions", "work order " + item.id() + " appears twice");
+            }
+        }
+        List<WorkOrderQueue.Completion> dones = items.stream()
+                .map(item -> completionOf(workerId, item.id(), item.completion())).toList();
+        return Uni.createFrom().deferred(() -> {
+            List<Uni<Optional<Row>>> submitted = completions.submitAll(dones);
+            List<Uni<WorkOrderDtos.CompletionOutcome>> outcomes = new ArrayList<>(dones.size());
+            for (int i = 0; i < dones.size(); i++) {
+                WorkOrderQueue.Completion done = dones.get(i);
+                outcomes.add(settle(done, submitted.get(i)).map(WorkOrderDtos.CompletionOutcome::completed)
+                        .onFailure(ProblemException.class).recoverWithItem(refusal ->
+                                WorkOrderDtos.CompletionOutcome.refused(done.id(), (ProblemException) refusal)));
+            }
+            return Uni.join().all(outcomes).andFailFast().map(WorkOrderDtos.CompletionOutcomes::new);
+        });
+    }
+
+    private WorkOrderQueue.Completion completionOf(UUID workerId, UUID id, WorkOrderDtos.Completion completion) {
+        return new WorkOrderQueue.Completion(id, workerId, completion.attempt(), jsonText(completion.result()),
+                completion.exitCode(), clip(completion.stdout()), clip(completion.stderr()),
+                jsonText(completion.metrics()), tracing.traceparent());
+    }
+
+    /** What the group-committed COMPLETE of {@code done} comes to: the order, or why it was not completed. */
+    private Uni<WorkOrderDtos.WorkOrderResponse> settle(WorkOrderQueue.Completion done, Uni<Optional<Row>> committed) {
+        UUID workerId = done.workerId();
+        UUID id = done.id();
+        return committed.chain(row -> {
             if (row.isPresent()) {
                 return completed(row.get());
             }
