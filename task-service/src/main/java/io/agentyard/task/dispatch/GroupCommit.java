@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -53,39 +52,8 @@ final class GroupCommit<Q, A> {
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
 
-    /** Where a request's answer goes: its caller's Uni, or one of a {@link #submitAll} group's futures. */
-    private interface Answer<A> {
-        void complete(A answer);
-
-        void fail(Throwable failure);
-
-        static <A> Answer<A> of(UniEmitter<? super A> emitter) {
-            return new Answer<>() {
-                public void complete(A answer) {
-                    emitter.complete(answer);
-                }
-
-                public void fail(Throwable failure) {
-                    emitter.fail(failure);
-                }
-            };
-        }
-
-        static <A> Answer<A> of(CompletableFuture<A> future) {
-            return new Answer<>() {
-                public void complete(A answer) {
-                    future.complete(answer);
-                }
-
-                public void fail(Throwable failure) {
-                    future.completeExceptionally(failure);
-                }
-            };
-        }
-    }
-
     /** {@code since}: when it was queued ({@link System#nanoTime()}). */
-    private record Waiting<Q, A>(Q request, Answer<A> answer, Context context, long since) {
+    private record Waiting<Q, A>(Q request, CompletableFuture<A> answer, Context context, long since) {
     }
 
     private final String name;
@@ -119,9 +87,7 @@ final class GroupCommit<Q, A> {
 
     /** Answers {@code request} once the batch it went in has committed, on the caller's Vert.x context. */
     Uni<A> submit(Q request) {
-        Context caller = Vertx.currentContext();
-        return Uni.createFrom().emitter(emitter -> enqueue(List.of(
-                new Waiting<>(request, Answer.of(emitter), caller, System.nanoTime()))));
+        return Uni.createFrom().deferred(() -> submitAll(List.of(request)).get(0));
     }
 
     /**
@@ -131,15 +97,10 @@ final class GroupCommit<Q, A> {
     List<Uni<A>> submitAll(List<Q> requests) {
         Context caller = Vertx.currentContext();
         long now = System.nanoTime();
-        List<CompletableFuture<A>> answers = new ArrayList<>(requests.size());
-        List<Waiting<Q, A>> waiting = new ArrayList<>(requests.size());
-        for (Q request : requests) {
-            CompletableFuture<A> answer = new CompletableFuture<>();
-            answers.add(answer);
-            waiting.add(new Waiting<>(request, Answer.of(answer), caller, now));
-        }
+        List<Waiting<Q, A>> waiting = requests.stream()
+                .map(request -> new Waiting<Q, A>(request, new CompletableFuture<>(), caller, now)).toList();
         enqueue(waiting);
-        return answers.stream().map(answer -> Uni.createFrom().completionStage(answer)).toList();
+        return waiting.stream().map(w -> Uni.createFrom().completionStage(w.answer())).toList();
     }
 
     private void enqueue(List<Waiting<Q, A>> requests) {
@@ -176,7 +137,7 @@ final class GroupCommit<Q, A> {
                     runNext();
                 }, failure -> {
                     LOG.debugf("A batch of %d %s failed: %s", batch.size(), name, failure.getMessage());
-                    batch.forEach(waiting -> on(waiting, () -> waiting.answer().fail(failure)));
+                    batch.forEach(waiting -> on(waiting, () -> waiting.answer().completeExceptionally(failure)));
                     runNext();
                 });
     }
