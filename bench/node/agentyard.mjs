@@ -16,7 +16,7 @@ import pg from 'pg';
 import { Agent, request } from 'undici';
 import { loadPrivateKey, makeToken } from './jwt.mjs';
 import { claimForPlan, planScans } from './servicesql.mjs';
-import { cpuMeter, emit, log, main, now, parseArgs, required, runLimited, summarize, withTimeout } from './stats.mjs';
+import { JIT_QUIET, cpuMeter, emit, log, main, now, parseArgs, required, runLimited, summarize, withTimeout } from './stats.mjs';
 
 const args = parseArgs();
 const BASE = required(args, 'base');
@@ -27,9 +27,6 @@ const WARMUP = Number(args.warmup ?? 200);
 // Warm-up repeats (WARMUP orders a round) until the JVM's JIT compiler used less than JIT_QUIET of the
 // service's CPU in a round: the timed drain then measures the service's work, not its compilation.
 const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 8);
-const JIT_QUIET = 0.1;
-const jitShareOf = (cpu) => (cpu.service_jit_cpu_ms == null || !cpu.service_cpu_ms ? null
-  : cpu.service_jit_cpu_ms / cpu.service_cpu_ms);
 const ENQUEUE_CONCURRENCY = Number(args['enqueue-concurrency'] ?? 8);
 const TIMEOUT_MS = Number(args['timeout-s'] ?? 300) * 1000;
 const SERVICE_PID = args['service-pid'] ? Number(args['service-pid']) : null; // for its CPU use
@@ -315,7 +312,7 @@ async function phase(db, workers, name, max, bulk = false) {
     await enqueue(WARMUP, `${name}-warmup-${round}`); // untimed: JIT, connection pools, caches
     await awaitDispatch(db);
     const { cpu, per_s: perS } = await drain(workers, max, WARMUP, bulk);
-    const jitShare = jitShareOf(cpu);
+    const jitShare = cpu.service_jit_share;
     warmup.push({ round, per_s: perS, service_cpu_ms_per_unit: cpu.service_cpu_ms_per_unit, jit_share: jitShare });
     log(`agentyard ${name}: warm-up round ${round}: service ${cpu.service_cpu_ms_per_unit} CPU-ms/order, ` +
         `JIT compiler ${jitShare == null ? '?' : `${(100 * jitShare).toFixed(0)}%`} of it`);

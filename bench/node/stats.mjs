@@ -147,7 +147,7 @@ export function procCpuMs(pid) {
   }
 }
 
-/** A single-threaded process's CPU time in ms to the nanosecond (/proc/PID/schedstat); null when gone. */
+/** A single-threaded process's (or, given `PID/task/TID`, a thread's) CPU time in ms to the nanosecond (/proc/…/schedstat); null when gone. */
 function runMs(pid) {
   try {
     return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
@@ -157,27 +157,28 @@ function runMs(pid) {
 }
 
 /**
- * The service's JIT compiler threads (HotSpot's "C1 CompilerThre…"/"C2 CompilerThre…"): tid -> CPU ms.
- * Compiler threads come and go (the JVM adds them under load), so they are sampled like backends.
+ * The service's JIT compiler threads (HotSpot's "C1 CompilerThre…"/"C2 CompilerThre…"), as
+ * `PID/task/TID` paths under /proc that runMs reads like a pid. They come and go (the JVM adds them
+ * under load), so they are sampled like backends.
  */
 function compilerThreads(pid) {
-  const found = new Map();
   let tids;
   try {
     tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return found;
+    return [];
   }
-  for (const tid of tids) {
+  return tids.map((tid) => `${pid}/task/${tid}`).filter((thread) => {
     try {
-      if (!/^C[12] CompilerThre/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8'))) continue;
-      found.set(tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+      return /^C[12] CompilerThre/.test(readFileSync(`/proc/${thread}/comm`, 'utf8'));
     } catch {
-      // gone meanwhile
+      return false; // gone meanwhile
     }
-  }
-  return found;
+  });
 }
+
+/** Below this share of the service's CPU, its JIT compiler counts as quiet (the service is warm). */
+export const JIT_QUIET = 0.1;
 
 function machineTicks() {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -247,15 +248,9 @@ export function cpuMeter({ servicePid = null, dbs = [], comms = [], everyMs = 10
   const jit = new Map(); // compiler thread -> [first seen ms, last seen ms]
   const scan = pidScanner(dbs, comms);
   const sample = () => {
-    if (servicePid) {
-      for (const [tid, ms] of compilerThreads(servicePid)) {
-        const seen = jit.get(tid);
-        if (seen) seen[1] = ms;
-        else jit.set(tid, [ms, ms]);
-      }
-    }
     const { pg: pgPids, other: otherPids } = scan();
-    for (const [pids, into] of [[pgPids, pg], [otherPids, other]]) {
+    const jitThreads = servicePid ? compilerThreads(servicePid) : [];
+    for (const [pids, into] of [[pgPids, pg], [otherPids, other], [jitThreads, jit]]) {
       for (const pid of pids) {
         const ms = runMs(pid);
         if (ms == null) continue;
@@ -298,6 +293,7 @@ export function cpuMeter({ servicePid = null, dbs = [], comms = [], everyMs = 10
         service_cpu_ms: r(serviceMs), service_cores: cores(serviceMs), service_cpu_ms_per_unit: per(serviceMs),
         // of the service's CPU, what its JIT compiler threads used (warm-up, not the work itself)
         service_jit_cpu_ms: r(jitMs), service_jit_cpu_ms_per_unit: per(jitMs),
+        service_jit_share: jitMs == null || !serviceMs ? null : jitMs / serviceMs,
         postgres_cpu_ms: r(pgMs), postgres_cores: cores(pgMs), postgres_cpu_ms_per_unit: per(pgMs),
         driver_cpu_ms: r(driverMs), driver_cores: cores(driverMs), driver_cpu_ms_per_unit: per(driverMs),
         ...(comms.length ? { [comms.join('+') + '_cpu_ms']: r(otherMs), [comms.join('+') + '_cores']: cores(otherMs) } : {}),

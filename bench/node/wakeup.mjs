@@ -24,7 +24,7 @@ import { setMaxListeners } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { cpuMeter, emit, log, main, now, parseArgs, percentile, required } from './stats.mjs';
+import { JIT_QUIET, cpuMeter, emit, log, main, now, parseArgs, percentile, required } from './stats.mjs';
 
 const args = parseArgs();
 const SYSTEM = required(args, 'system');
@@ -35,7 +35,7 @@ const RATE = Number(args.rate ?? 50);
 const TASKS = Number(args.tasks ?? 500);
 const WARMUP = Number(args.warmup ?? 250);
 // Warm-up rounds of WARMUP tasks at WARMUP_RATE, repeated (up to WARMUP_ROUNDS_MAX) while the service's
-// JIT compiler used more than 10% of its CPU in the round: the timed part then measures a warm service.
+// JIT compiler used JIT_QUIET or more of its CPU in the round: the timed part then measures a warm service.
 const WARMUP_RATE = Number(args['warmup-rate'] ?? RATE * 4);
 const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 8);
 const IDLE_S = Number(args['idle-s'] ?? 20);
@@ -285,11 +285,10 @@ main(async () => {
       const settle = now() + 30_000;
       while ([...tasks.values()].some((t) => t.claimed == null) && now() < settle) await sleep(50);
       const cpu = warm.stop(WARMUP);
-      const jitShare = cpu.service_jit_cpu_ms == null || !cpu.service_cpu_ms ? null
-        : r2(cpu.service_jit_cpu_ms / cpu.service_cpu_ms);
+      const jitShare = cpu.service_jit_share;
       result.warmup_rounds.push({ round, service_cpu_ms_per_unit: cpu.service_cpu_ms_per_unit, jit_share: jitShare });
-      log(`wakeup ${SYSTEM}: warm-up round ${round} (${WARMUP} tasks at ${WARMUP_RATE}/s): JIT share ${jitShare ?? '–'}`);
-      if (jitShare == null || jitShare < 0.1) break;
+      log(`wakeup ${SYSTEM}: warm-up round ${round} (${WARMUP} tasks at ${WARMUP_RATE}/s): JIT share ${jitShare == null ? '–' : jitShare.toFixed(2)}`);
+      if (jitShare == null || jitShare < JIT_QUIET) break;
     }
     await sleep(1000);
     const timedFrom = WARMUP * WARMUP_ROUNDS_MAX;
