@@ -79,7 +79,7 @@ class BulkCompletionsTest {
         assertEquals("completed", orderStatus(mine.get(1)));
         assertEquals("claimed", orderStatus(mine.get(2)));
         assertEquals("claimed", orderStatus(theirs));
-        assertEquals(2, api.count("select count(*) from task.outbox where event_type = 'work_order.completed'"
+        assertEquals(2, api.count("select count(*) from task.outbox_events where event_type = 'work_order.completed'"
                 + " and subject_id in ('" + mine.get(0).get("id") + "', '" + mine.get(1).get("id") + "', '"
                 + mine.get(2).get("id") + "', '" + theirs.get("id") + "')"));
         assertEquals("completed", status(owner, (String) mine.get(0).get("taskId")));
@@ -95,7 +95,7 @@ class BulkCompletionsTest {
                 .body("results[2].status", is(200));
         as(other).body(Map.of("completions", List.of(done(theirs, 1, Map.of("pr", 2))))).post(PATH).then().statusCode(200)
                 .body("results[0].status", is(200));
-        assertEquals(4, api.count("select count(*) from task.outbox where event_type = 'work_order.completed'"
+        assertEquals(4, api.count("select count(*) from task.outbox_events where event_type = 'work_order.completed'"
                 + " and subject_id in ('" + mine.get(0).get("id") + "', '" + mine.get(1).get("id") + "', '"
                 + mine.get(2).get("id") + "', '" + theirs.get("id") + "')"), "one event per order, none for the repeat");
         for (String taskId : taskIds) {

@@ -162,9 +162,9 @@ class DeadLettersTest {
                 .body("completedAt", nullValue()).body("expiresAt", nullValue());
         as(owner).get("/api/tasks/" + dead.taskId()).then().body("status", is("queued")).body("completedAt", nullValue());
         as(owner).get("/api/dead-letters/" + dead.id()).then().statusCode(404).contentType(PROBLEM);
-        assertEquals(1, api.count("select count(*) from task.outbox where event_type = 'work_order.redriven'"
+        assertEquals(1, api.count("select count(*) from task.outbox_events where event_type = 'work_order.redriven'"
                 + " and subject_id = '" + dead.id() + "' and envelope -> 'data' ->> 'status' = 'pending'"));
-        assertEquals(1, api.count("select count(*) from task.outbox where event_type = 'task.status_changed'"
+        assertEquals(1, api.count("select count(*) from task.outbox_events where event_type = 'task.status_changed'"
                 + " and subject_id = '" + dead.taskId() + "' and envelope -> 'data' ->> 'previousStatus' = 'failed'"
                 + " and envelope -> 'data' ->> 'status' = 'queued'"));
         as(owner).queryParam("workOrderId", dead.id()).get("/api/dead-letters/actions").then().statusCode(200)
@@ -245,7 +245,7 @@ class DeadLettersTest {
         assertEquals(0, api.count("select count(*) from task.work_orders where id = '" + dead.id() + "'"));
         assertEquals(0, api.count("select count(*) from task.worker_assignments where work_order_id = '" + dead.id() + "'"));
         assertEquals("failed", status(owner, dead.taskId()));
-        assertEquals(1, api.count("select count(*) from task.outbox where event_type = 'work_order.purged'"
+        assertEquals(1, api.count("select count(*) from task.outbox_events where event_type = 'work_order.purged'"
                 + " and subject_id = '" + dead.id() + "'"));
         as(owner).queryParam("workOrderId", dead.id()).get("/api/dead-letters/actions").then()
                 .body("items", hasSize(1)).body("items[0].action", is("purge"))

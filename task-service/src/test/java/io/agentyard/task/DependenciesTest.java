@@ -109,7 +109,7 @@ class DependenciesTest {
         Eventually.await(Duration.ofSeconds(5), "the sweep dispatches the stranded task",
                 () -> "queued".equals(status(owner, blocked)));
         assertEquals(1, api.count("select count(*) from task.work_orders where task_id = '" + blocked + "'"));
-        assertEquals(1, api.count("select count(*) from task.outbox where subject_id = '" + blocked
+        assertEquals(1, api.count("select count(*) from task.outbox_events where subject_id = '" + blocked
                 + "' and event_type = 'task.dispatched'"));
     }
 

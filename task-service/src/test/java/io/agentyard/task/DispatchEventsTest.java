@@ -84,6 +84,10 @@ class DispatchEventsTest {
             return traced.get().size() == 5;
         });
         List<EventEnvelope> published = traced.get();
+        // recorded as one outbox row per change (claim, completion), each event its own stream entry
+        assertEquals(2, api.count("select count(*) from task.outbox where subject_id = '" + orderId + "'"));
+        assertEquals(0, api.count("select count(*) from task.outbox_events where published_at is null"
+                + " and envelope ->> 'traceparent' like '%" + TRACE_ID + "%'"));
 
         assertEquals(List.of(TaskEvents.TASK_STATUS_CHANGED, TaskEvents.WORK_ORDER_CLAIMED,
                         TaskEvents.WORK_ORDER_COMPLETED, TaskEvents.TASK_STATUS_CHANGED, TaskEvents.TASK_COMPLETED),
@@ -142,9 +146,9 @@ class DispatchEventsTest {
         String orderId = (String) api.claim(worker, List.of("review"), 1, 0).get(0).get("id");
         as(worker).body(Map.of("attempt", 1, "exitCode", 0)).post("/api/work-orders/" + orderId + "/complete").then().statusCode(200);
 
-        assertEquals(1, api.count("select count(*) from task.outbox where subject_id = '" + taskId
+        assertEquals(1, api.count("select count(*) from task.outbox_events where subject_id = '" + taskId
                 + "' and event_type = 'task.status_changed' and envelope -> 'data' ->> 'status' = 'blocked'"));
-        assertEquals(0, api.count("select count(*) from task.outbox where subject_id = '" + taskId
+        assertEquals(0, api.count("select count(*) from task.outbox_events where subject_id = '" + taskId
                 + "' and event_type = 'task.completed'"));
         assertEquals(1, api.count("select count(*) from task.tasks where id = '" + taskId
                 + "' and status = 'blocked' and completed_at is null"));

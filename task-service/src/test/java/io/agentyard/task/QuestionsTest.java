@@ -111,7 +111,7 @@ class QuestionsTest {
     }
 
     long statusChanges(String taskId, String from, String to) {
-        return api.count("select count(*) from task.outbox where subject_id = '" + taskId
+        return api.count("select count(*) from task.outbox_events where subject_id = '" + taskId
                 + "' and event_type = 'task.status_changed' and envelope -> 'data' ->> 'previousStatus' = '" + from
                 + "' and envelope -> 'data' ->> 'status' = '" + to + "'");
     }
@@ -119,7 +119,7 @@ class QuestionsTest {
     /** The task's task.status_changed events, in the order they were recorded, as "from -> to". */
     List<String> statusHistory(String taskId) {
         try (var connection = api.connection(); var statement = connection.prepareStatement(
-                "select envelope -> 'data' ->> 'previousStatus', envelope -> 'data' ->> 'status' from task.outbox"
+                "select envelope -> 'data' ->> 'previousStatus', envelope -> 'data' ->> 'status' from task.outbox_events"
                         + " where subject_id = ? and event_type = 'task.status_changed' order by seq")) {
             statement.setString(1, taskId);
             List<String> history = new ArrayList<>();

@@ -51,7 +51,7 @@ class TasksTest {
                 .extract().path("id");
         assertEquals(1, api.count("select count(*) from task.work_orders where task_id = '" + id
                 + "' and queue_name = 'bugfix' and status = 'pending' and priority = 2"));
-        assertEquals(1, api.count("select count(*) from task.outbox where subject_id = '" + id
+        assertEquals(1, api.count("select count(*) from task.outbox_events where subject_id = '" + id
                 + "' and event_type = 'task.dispatched'"));
     }
 

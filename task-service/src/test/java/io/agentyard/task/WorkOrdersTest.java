@@ -223,7 +223,7 @@ class WorkOrdersTest {
         }
         assertEquals(1, api.count("select count(*) from task.work_orders where task_id = '" + taskId
                 + "' and status = 'failed' and retry_count = 3 and error_message = 'tests failed'"));
-        assertEquals(1, api.count("select count(*) from task.outbox where event_type = 'work_order.dead_lettered'"
+        assertEquals(1, api.count("select count(*) from task.outbox_events where event_type = 'work_order.dead_lettered'"
                 + " and envelope->'data'->>'taskId' = '" + taskId + "'"));
     }
 
@@ -241,7 +241,7 @@ class WorkOrdersTest {
                 .then().statusCode(409).contentType(PROBLEM).body("type", containsString("work-order-cancelled"));
         as(worker).body(Map.of("attempt", 1, "error", "stopped")).post("/api/work-orders/" + order.get("id") + "/fail")
                 .then().statusCode(409).body("type", containsString("work-order-cancelled"));
-        assertEquals(1, api.count("select count(*) from task.outbox where event_type = 'work_order.cancelled'"
+        assertEquals(1, api.count("select count(*) from task.outbox_events where event_type = 'work_order.cancelled'"
                 + " and subject_id = '" + order.get("id") + "'"));
         assertEquals(1, api.count("select count(*) from task.worker_assignments where execution_id = '"
                 + order.get("executionId") + "' and status = 'cancelled'"));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,6 +48,7 @@ public class OutboxRelay {
     private final EventsConfig.Relay config;
     private final String table;
     private final String stream;
+    private final String pending;
     private final long lockKey;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong backlog = new AtomicLong();
@@ -66,6 +68,7 @@ public class OutboxRelay {
         this.config = config.relay();
         this.table = config.source() + ".outbox";
         this.stream = config.streamOf(config.source());
+        this.pending = pendingEvents(table);
         this.lockKey = ("agentyard.outbox." + config.source()).hashCode();
         this.published = Counter.builder("agentyard.events.published").tag("stream", stream)
                 .description("Events the outbox relay published").register(metrics);
@@ -135,9 +138,7 @@ public class OutboxRelay {
         return pool.withTransaction(connection -> connection
                 .preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(lockKey))
                 .chain(locked -> !locked.iterator().next().getBoolean(0) ? Uni.createFrom().item(0)
-                        : connection.preparedQuery("select seq, envelope::text, event_type, envelope->>'traceparent' from " + table
-                                        + " where published_at is null order by seq limit $1")
-                                .execute(Tuple.of(config.batchSize()))
+                        : connection.preparedQuery(pending).execute(Tuple.of(config.batchSize()))
                                 .chain(rows -> {
                                     List<Row> batch = new ArrayList<>();
                                     rows.forEach(batch::add);
@@ -146,42 +147,55 @@ public class OutboxRelay {
                                     }
                                     // one span per round, linked to the traces of the events it publishes
                                     return tracing.publish(stream, batch.stream().map(row -> row.getString(3)).toList(),
-                                            () -> publishInOrder(batch).chain(seqs -> markPublished(connection, seqs)));
+                                            () -> publishInOrder(batch).chain(seqs -> markPublished(connection, seqs,
+                                                    eventsOf(batch, seqs))));
                                 })));
     }
 
     /**
-     * XADDs the rows pipelined on one connection, so they reach the stream in order in about one
-     * round trip; returns the seqs of the leading rows that went out (after a failure, the rest
-     * wait for the next round, keeping the order).
+     * The events of the first $1 unpublished rows, in order: a row holds one envelope or, when one
+     * change produced several events (task-service's claims and completions), a JSON array of them,
+     * each its own stream entry.
      */
-    private Uni<List<Long>> publishInOrder(List<Row> rows) {
-        if (rows.isEmpty()) {
+    private static String pendingEvents(String table) {
+        return "select o.seq, e.envelope::text, e.envelope->>'type', e.envelope->>'traceparent'"
+                + " from (select seq, envelope from " + table + " where published_at is null order by seq limit $1) o"
+                + " cross join lateral jsonb_array_elements(case jsonb_typeof(o.envelope) when 'array' then o.envelope"
+                + " else jsonb_build_array(o.envelope) end) with ordinality as e (envelope, n)"
+                + " order by o.seq, e.n";
+    }
+
+    /**
+     * XADDs the events pipelined on one connection, so they reach the stream in order in about one
+     * round trip; returns the seqs of the leading rows whose events all went out (after a failure,
+     * the rest wait for the next round, keeping the order).
+     */
+    private Uni<List<Long>> publishInOrder(List<Row> events) {
+        if (events.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        boolean[] sent = new boolean[rows.size()];
+        boolean[] sent = new boolean[events.size()];
         XAddArgs args = new XAddArgs().maxlen(config.maxStreamLength()).nearlyExactTrimming();
         return redis.withConnection(connection -> {
             ReactiveStreamCommands<String, String, String> streams =
                     connection.stream(String.class, String.class, String.class);
             List<Uni<Void>> sends = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
+            for (int i = 0; i < events.size(); i++) {
                 int index = i;
-                Row row = rows.get(i);
-                sends.add(streams.xadd(stream, args, Map.of("type", row.getString(2), "envelope", row.getString(1)))
+                Row event = events.get(i);
+                sends.add(streams.xadd(stream, args, Map.of("type", event.getString(2), "envelope", event.getString(1)))
                         .invoke(id -> sent[index] = true)
                         .onFailure().recoverWithNull().replaceWithVoid());
             }
             return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
         }).onFailure().recoverWithNull().map(ignored -> {
-            List<Long> done = new ArrayList<>();
-            for (int i = 0; i < rows.size() && sent[i]; i++) {
-                done.add(rows.get(i).getLong(0));
-            }
-            if (done.size() < rows.size()) {
+            List<Long> seqs = events.stream().map(event -> event.getLong(0)).toList();
+            List<Long> done = publishedRows(seqs, sent);
+            long lastDone = done.isEmpty() ? Long.MIN_VALUE : done.get(done.size() - 1);
+            long waiting = seqs.stream().filter(seq -> seq > lastDone).count();
+            if (waiting > 0) {
                 if (!redisDown) {
-                    LOG.warnf("Redis refused event publication; %d event(s) wait in %s", rows.size() - done.size(),
-                            table);
+                    LOG.warnf("Redis refused event publication; %d event(s) wait in %s", waiting, table);
                 }
                 redisDown = true;
             } else if (redisDown) {
@@ -192,13 +206,35 @@ public class OutboxRelay {
         });
     }
 
-    private Uni<Integer> markPublished(SqlConnection connection, List<Long> seqs) {
+    /**
+     * The rows published, given each event's row ({@code seqs}, in publication order) and whether it
+     * went out: the leading rows whose events all did. A row cut short goes out again, whole, next
+     * round (consumers drop the repeats by event id), and so does every row after it, keeping the order.
+     */
+    static List<Long> publishedRows(List<Long> seqs, boolean[] sent) {
+        List<Long> done = new ArrayList<>();
+        for (int i = 0; i < seqs.size() && sent[i]; i++) {
+            if (i + 1 == seqs.size() || !seqs.get(i + 1).equals(seqs.get(i))) {
+                done.add(seqs.get(i));
+            }
+        }
+        return done;
+    }
+
+    /** How many of {@code events} belong to rows {@code seqs}. */
+    private static long eventsOf(List<Row> events, List<Long> seqs) {
+        Set<Long> rows = Set.copyOf(seqs);
+        return events.stream().filter(event -> rows.contains(event.getLong(0))).count();
+    }
+
+    /** Marks rows {@code seqs} published (they held {@code events} events); returns how many rows. */
+    private Uni<Integer> markPublished(SqlConnection connection, List<Long> seqs, long events) {
         if (seqs.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         return connection.preparedQuery("update " + table + " set published_at = now() where seq = any($1)")
                 .execute(Tuple.of(seqs.toArray(new Long[0])))
-                .invoke(() -> published.increment(seqs.size()))
+                .invoke(() -> published.increment(events))
                 .map(ignored -> seqs.size());
     }
 

@@ -77,8 +77,8 @@ public class WorkOrderQueue {
      * twice. Each order's attempt may run its own timeout, else its worker's, else $7 seconds; its
      * lease lasts $6 seconds or that timeout if shorter ($12: what the requests want in all, a
      * bound for the scan of each queue). Creates the assignments, moves the tasks from $8 to $9 and
-     * records, per order, event $10 (task status) then $11 (the claim). One row per request, then
-     * one per order it got.
+     * records, per order, event $10 (task status) then $11 (the claim), both in one outbox row. One
+     * row per request, then one per order it got.
      */
     static final String CLAIM = """
             with requests as materialized (
@@ -135,18 +135,16 @@ public class WorkOrderQueue {
                 from claimed_tasks ct
                 where t.id = any(ct.ids)
             ), events as (
-                select (c.o).priority, (c.o).available_at, (c.o).enqueued_at, 1 as step,
-                       task.event_envelope($10, (c.o).task_id,
-                           task.task_status_changed((c.o).task_id, $8, $9, (c.o).claimed_by), c.trace) as envelope
-                from claimed c
-                union all
-                select (c.o).priority, (c.o).available_at, (c.o).enqueued_at, 2,
-                       task.event_envelope($11, (c.o).id, task.work_order_changed(c.o), c.trace)
+                select (c.o).priority, (c.o).available_at, (c.o).enqueued_at, jsonb_build_array(
+                           task.event_envelope($10, (c.o).task_id,
+                               task.task_status_changed((c.o).task_id, $8, $9, (c.o).claimed_by), c.trace),
+                           task.event_envelope($11, (c.o).id, task.work_order_changed(c.o), c.trace)) as envelopes
                 from claimed c
             ), recorded as (
                 insert into task.outbox (id, event_type, subject_id, envelope)
-                select (envelope ->> 'id')::uuid, envelope ->> 'type', envelope ->> 'subjectId', envelope from events
-                order by priority desc, available_at, enqueued_at, step
+                select (envelopes -> 0 ->> 'id')::uuid, envelopes -> 0 ->> 'type', envelopes -> 0 ->> 'subjectId',
+                       envelopes
+                from events order by priority desc, available_at, enqueued_at
             )
             select r.worker, r.status as worker_status, (c.o).*
             from requests r left join claimed c on (c.o).claimed_by = r.worker
@@ -203,7 +201,8 @@ public class WorkOrderQueue {
      * $11 (running): stores the outcome ($4 result, $5 exit code, $6 stdout, $7 stderr, $8 metrics),
      * ends the assignment, moves the task to $12, or to $13 for $14 when its permission level is one
      * of $10 (supervised: awaiting review), and records event $15 (the completion), $16 (task status)
-     * and $17 (the task's end, when it ended), traced $9. One row per order completed, saying whether
+     * and $17 (the task's end, when it ended), traced $9, in one outbox row per order (the relay
+     * publishes each event of a row as its own stream entry). One row per order completed, saying whether
      * its task completed and blocks others (their dispatch follows once this has committed).
      */
     static final String COMPLETE = """
@@ -232,21 +231,18 @@ public class WorkOrderQueue {
                 where t.id = any(array(select (d.o).task_id from done d))
                 returning t.id, t.status, t.assigned_to
             ), events as (
-                select (d.o).id as order_id, 1 as step,
-                       task.event_envelope($15, (d.o).id, task.work_order_changed(d.o), d.trace) as envelope
-                from done d
-                union all
-                select (d.o).id, 2, task.event_envelope($16, f.id,
-                                        task.task_status_changed(f.id, $11, f.status, f.assigned_to), d.trace)
-                from finished f join done d on (d.o).task_id = f.id
-                union all
-                select (d.o).id, 3, task.event_envelope($17, f.id,
-                                        task.task_status_changed(f.id, $11, f.status, f.assigned_to), d.trace)
-                from finished f join done d on (d.o).task_id = f.id where f.status = $12
+                select (d.o).id as order_id, jsonb_build_array(
+                           task.event_envelope($15, (d.o).id, task.work_order_changed(d.o), d.trace),
+                           task.event_envelope($16, f.id, s.data, d.trace))
+                       || case when f.status = $12 then jsonb_build_array(task.event_envelope($17, f.id, s.data, d.trace))
+                               else '[]'::jsonb end as envelopes
+                from done d join finished f on f.id = (d.o).task_id
+                cross join lateral (select task.task_status_changed(f.id, $11, f.status, f.assigned_to) as data) s
             ), recorded as (
                 insert into task.outbox (id, event_type, subject_id, envelope)
-                select (envelope ->> 'id')::uuid, envelope ->> 'type', envelope ->> 'subjectId', envelope from events
-                order by order_id, step
+                select (envelopes -> 0 ->> 'id')::uuid, envelopes -> 0 ->> 'type', envelopes -> 0 ->> 'subjectId',
+                       envelopes
+                from events order by order_id
             )
             select (d.o).*, f.status = $12 and exists (
                        select 1 from task.task_dependencies dep
