@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.agentyard.shared.reactive.FreshPlans;
 import io.agentyard.shared.reactive.SafeContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -41,6 +42,7 @@ public class WorkerReaper {
 
     /** One round, on a context of its own (tests call it): answers how many workers went offline. */
     public Uni<Integer> runOnce() {
-        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> workers.reapSilent(BATCH)));
+        return SafeContext.run(vertx, () -> Panache.withTransaction(
+                () -> FreshPlans.forThisTransaction().chain(() -> workers.reapSilent(BATCH))));
     }
 }

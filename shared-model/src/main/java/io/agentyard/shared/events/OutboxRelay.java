@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.agentyard.shared.reactive.FreshPlans;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -136,7 +137,9 @@ public class OutboxRelay {
     /** One round: returns how many rows were published. */
     public Uni<Integer> publishBatch() {
         return pool.withTransaction(connection -> connection
-                .preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(lockKey))
+                // the round's reads plan afresh: a plan cached while the outbox was empty would read it whole
+                .preparedQuery("select pg_try_advisory_xact_lock($1), " + FreshPlans.FOR_THIS_TRANSACTION)
+                .execute(Tuple.of(lockKey))
                 .chain(locked -> !locked.iterator().next().getBoolean(0) ? Uni.createFrom().item(0)
                         : connection.preparedQuery(pending).execute(Tuple.of(config.batchSize()))
                                 .chain(rows -> {
@@ -240,12 +243,12 @@ public class OutboxRelay {
 
     /** Deletes rows published longer ago than the retention; returns how many. */
     public Uni<Integer> prune() {
-        return pool.preparedQuery("delete from " + table + " where published_at < now() - $1::interval")
-                .execute(Tuple.of(config.retention().toSeconds() + " seconds"))
+        // unprepared (the retention is a number of seconds from configuration), so planned for the tables as they are
+        String olderThan = " < now() - interval '" + config.retention().toSeconds() + " seconds'";
+        return pool.query("delete from " + table + " where published_at" + olderThan).execute()
                 .map(io.vertx.mutiny.sqlclient.SqlResult::rowCount)
-                .chain(outbox -> pool.preparedQuery("delete from " + table.replace(".outbox", ".processed_events")
-                                + " where processed_at < now() - $1::interval")
-                        .execute(Tuple.of(config.retention().toSeconds() + " seconds"))
+                .chain(outbox -> pool.query("delete from " + table.replace(".outbox", ".processed_events")
+                                + " where processed_at" + olderThan).execute()
                         .map(ignored -> outbox));
     }
 

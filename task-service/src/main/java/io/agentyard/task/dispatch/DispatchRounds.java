@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.agentyard.shared.reactive.FreshPlans;
 import io.agentyard.shared.reactive.SafeContext;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -52,12 +53,14 @@ public class DispatchRounds {
 
     /** Runs one round of the lease reaper now, on a context of its own; answers how many leases it expired. */
     public Uni<Integer> reapLeasesNow() {
-        return SafeContext.run(vertx, () -> dispatcher.transaction(() -> workOrders.expireLeases(BATCH)));
+        return SafeContext.run(vertx, () -> dispatcher.transaction(
+                () -> FreshPlans.forThisTransaction().chain(() -> workOrders.expireLeases(BATCH))));
     }
 
     /** Runs one round of the stranded-task sweep now; answers how many tasks it dispatched. */
     public Uni<Integer> dispatchStrandedNow() {
-        return SafeContext.run(vertx, () -> dispatcher.transaction(() -> dispatcher.dispatchStranded(BATCH)));
+        return SafeContext.run(vertx, () -> dispatcher.transaction(
+                () -> FreshPlans.forThisTransaction().chain(() -> dispatcher.dispatchStranded(BATCH))));
     }
 
     private static void log(String what, Integer count) {

@@ -1,0 +1,63 @@
+-- Background rounds' statements with a generic plan made while the tables were empty, then run
+-- against large tables: what a statement prepared on a pooled connection can keep until
+-- autovacuum's next ANALYZE. Each is timed twice: with that cached plan, and planned afresh
+-- (FreshPlans: plan_cache_mode = force_custom_plan for the round's transaction), the statistics
+-- still those of the empty tables. The statements mirror WorkOrderRepository.lockExpired (lease
+-- reaper), TaskRepository.lockStranded (stranded sweep) and OutboxRelay (relay round).
+\set ON_ERROR_STOP 1
+set search_path = task;
+analyze;
+set plan_cache_mode = force_generic_plan;
+prepare reap(timestamptz, text, text[], int) as
+    select o.* from task.work_orders o
+    where o.status = 'claimed' and o.expires_at < $1
+      and not exists (select 1 from task.tasks t where t.id = o.task_id and t.status = $2 and t.blocked_reason = any($3))
+    order by o.expires_at limit $4 for update of o skip locked;
+prepare stranded(int) as
+    select t.* from task.tasks t
+    where t.status = 'pending' and (t.permission_level <> 'human_required' or t.approved_at is not null)
+      and not exists (select 1 from task.task_dependencies d join task.tasks b on b.id = d.depends_on_task_id
+                      where d.task_id = t.id and d.dependency_type = 'blocks' and b.status <> 'completed')
+    order by t.created_at limit $1 for update of t skip locked;
+prepare relay(int) as
+    select o.seq, e.envelope::text from (select seq, envelope from task.outbox where published_at is null order by seq limit $1) o
+    cross join lateral jsonb_array_elements(case jsonb_typeof(o.envelope) when 'array' then o.envelope
+                                            else jsonb_build_array(o.envelope) end) with ordinality as e (envelope, n)
+    order by o.seq, e.n;
+-- the generic plans are made now, on empty tables
+explain (costs off) execute reap(now(), 'blocked', array['question'], 200);
+explain (costs off) execute stranded(200);
+explain (costs off) execute relay(200);
+
+-- :rows tasks, each with its order: most completed, :expired claimed with a lease run out, the rest queued
+insert into tasks (id, title, task_type, permission_level, status, created_by)
+select gen_random_uuid(), 't', 'feature', 'autonomous',
+       case when g <= :rows - :expired - 1000 then 'completed' when g <= :rows - 1000 then 'in_progress' else 'queued' end,
+       gen_random_uuid()
+from generate_series(1, :rows) g;
+insert into work_orders (id, task_id, queue_name, status, payload, expires_at, claimed_by)
+select gen_random_uuid(), t.id, 'feature',
+       case t.status when 'completed' then 'completed' when 'in_progress' then 'claimed' else 'pending' end, '{}',
+       case when t.status = 'in_progress' then now() - interval '10 minutes' end,
+       case when t.status = 'in_progress' then gen_random_uuid() end
+from tasks t;
+-- the outbox: :rows published rows and 5,000 waiting, two events each
+insert into outbox (id, event_type, subject_id, envelope, published_at)
+select gen_random_uuid(), 'x', 'y', jsonb_build_array(jsonb_build_object('id', gen_random_uuid(), 'data', repeat('z', 600)),
+                                                     jsonb_build_object('id', gen_random_uuid(), 'data', repeat('z', 600))),
+       case when g <= :rows then now() - interval '1 day' end
+from generate_series(1, :rows + 5000) g;
+
+\echo '## cached generic plan (made on empty tables)'
+begin;
+explain (analyze, costs off, timing off, summary on) execute reap(now(), 'blocked', array['question'], 200);
+explain (analyze, costs off, timing off, summary on) execute stranded(200);
+explain (analyze, costs off, timing off, summary on) execute relay(200);
+rollback;
+\echo '## planned afresh (FreshPlans), statistics still of the empty tables'
+begin;
+select set_config('plan_cache_mode', 'force_custom_plan', true);
+explain (analyze, costs off, timing off, summary on) execute reap(now(), 'blocked', array['question'], 200);
+explain (analyze, costs off, timing off, summary on) execute stranded(200);
+explain (analyze, costs off, timing off, summary on) execute relay(200);
+rollback;

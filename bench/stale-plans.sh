@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# What a background round's cached generic plan, made while task-service's tables were empty, costs
+# once they are large, against the same statement planned afresh (FreshPlans).
+#
+#   bash bench/stale-plans.sh [ROWS=200000] [EXPIRED=5000]
+#
+# Builds a throwaway database from task-service's Flyway migrations, runs bench/plans/stale-plans.sql,
+# and writes the execution times to bench/results/stale-plans-latest.md. PGHOST/PGPORT/PGUSER as for psql.
+set -Eeuo pipefail
+ROWS=${1:-200000}
+EXPIRED=${2:-5000}
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MIGRATIONS=$(dirname "$BENCH_DIR")/task-service/src/main/resources/db/migration
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+DB="bench_stale_plans_$$"
+OUT=$BENCH_DIR/results/stale-plans-latest.md
+trap 'psql -XqAt -d postgres -c "drop database if exists $DB" >/dev/null 2>&1 || true' EXIT
+
+psql -XqAt -d postgres -c "create database $DB"
+{ echo "create schema task; set search_path = task;"
+  for f in $(ls "$MIGRATIONS"/V*.sql | sort -V); do cat "$f"; echo; done
+} | psql -XqAt -v ON_ERROR_STOP=1 -d "$DB" >/dev/null
+log=$(psql -XqAt -v ON_ERROR_STOP=1 -v rows="$ROWS" -v expired="$EXPIRED" -d "$DB" -f "$BENCH_DIR/plans/stale-plans.sql" 2>&1)
+
+times=$(grep -E '^## |Execution Time' <<<"$log" | sed -E 's/ *Execution Time: //')
+{
+  echo "# Background rounds: cached generic plans from empty tables against fresh plans"
+  echo
+  echo "$(date -u +%Y-%m-%dT%H:%MZ), commit \`$(git -C "$BENCH_DIR" rev-parse --short HEAD)\`: $ROWS tasks and orders ($EXPIRED with an"
+  echo "expired lease), an outbox of $ROWS published rows and 5,000 waiting (bench/plans/stale-plans.sql)."
+  echo
+  echo "| statement | cached generic plan (made on empty tables) | planned afresh (FreshPlans) |"
+  echo "|---|---|---|"
+  mapfile -t lines < <(grep -v '^## ' <<<"$times")
+  names=("lease reaper (WorkOrderRepository.lockExpired)" "stranded sweep (TaskRepository.lockStranded)" "outbox relay round (OutboxRelay)")
+  for i in 0 1 2; do echo "| ${names[$i]} | ${lines[$i]} | ${lines[$((i + 3))]} |"; done
+} > "$OUT"
+cat "$OUT"
