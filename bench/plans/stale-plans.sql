@@ -3,7 +3,9 @@
 -- autovacuum's next ANALYZE. Each is timed twice: with that cached plan, and planned afresh
 -- (FreshPlans: plan_cache_mode = force_custom_plan for the round's transaction), the statistics
 -- still those of the empty tables. The statements mirror WorkOrderRepository.lockExpired (lease
--- reaper), TaskRepository.lockStranded (stranded sweep) and OutboxRelay (relay round).
+-- reaper), TaskRepository.lockStranded (stranded sweep) and OutboxRelay (relay round); the hot
+-- path's claim, which keeps its cached plan, is WorkOrderQueue.CLAIM itself (stale-plans.sh reads
+-- it from the source into claim.sql), claims of 16 workers, one order each.
 \set ON_ERROR_STOP 1
 set search_path = task;
 analyze;
@@ -24,10 +26,16 @@ prepare relay(int) as
     cross join lateral jsonb_array_elements(case jsonb_typeof(o.envelope) when 'array' then o.envelope
                                             else jsonb_build_array(o.envelope) end) with ordinality as e (envelope, n)
     order by o.seq, e.n;
+\i :claim_sql
 -- the generic plans are made now, on empty tables
 explain (costs off) execute reap(now(), 'blocked', array['question'], 200);
 explain (costs off) execute stranded(200);
 explain (costs off) execute relay(200);
+
+-- 16 workers that may claim, each 100 orders at once
+insert into workers (id, worker_type, max_concurrent_tasks, status)
+select gen_random_uuid(), 'claude', 100, 'idle' from generate_series(1, 16);
+select array_agg(id order by id)::text as workers from workers \gset
 
 -- :rows tasks, each with its order: most completed, :expired claimed with a lease run out, the rest queued
 insert into tasks (id, title, task_type, permission_level, status, created_by)
@@ -53,6 +61,7 @@ begin;
 explain (analyze, costs off, timing off, summary on) execute reap(now(), 'blocked', array['question'], 200);
 explain (analyze, costs off, timing off, summary on) execute stranded(200);
 explain (analyze, costs off, timing off, summary on) execute relay(200);
+explain (analyze, costs off, timing off, summary on) execute claim(:'workers'::uuid[], array_fill(1, array[16]), array_fill(null::text, array[16]), array['feature'], array['idle', 'busy'], 60, 3600, 'queued', 'in_progress', 'task.status_changed', 'work_order.claimed', 16);
 rollback;
 \echo '## planned afresh (FreshPlans), statistics still of the empty tables'
 begin;
@@ -60,4 +69,5 @@ select set_config('plan_cache_mode', 'force_custom_plan', true);
 explain (analyze, costs off, timing off, summary on) execute reap(now(), 'blocked', array['question'], 200);
 explain (analyze, costs off, timing off, summary on) execute stranded(200);
 explain (analyze, costs off, timing off, summary on) execute relay(200);
+explain (analyze, costs off, timing off, summary on) execute claim(:'workers'::uuid[], array_fill(1, array[16]), array_fill(null::text, array[16]), array['feature'], array['idle', 'busy'], 60, 3600, 'queued', 'in_progress', 'task.status_changed', 'work_order.claimed', 16);
 rollback;

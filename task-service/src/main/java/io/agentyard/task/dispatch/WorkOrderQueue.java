@@ -28,8 +28,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * group commit in {@link WorkOrderService} hands them whatever arrived together.
  * <p>
  * Every statement joins its work back to {@code work_orders} and {@code tasks} by primary key
- * through {@code = any(array(...))} or an array parameter: joined from a CTE, the planner expects a
- * tenth of the pending orders and scans whole tables (NOTES.md).
+ * through {@code = any(array(...))}, {@code = any((select ...)::uuid[])} or an array parameter: joined from
+ * a CTE, the planner expects a tenth of the pending orders and scans whole tables (NOTES.md). The
+ * one-row CTEs those read are {@code materialized}: a generic plan cached while the tables were
+ * empty otherwise recomputed them for every row of the table it scans (a claim of 16 took 11 s
+ * at 200,000 orders, bench/stale-plans.sh).
  */
 @ApplicationScoped
 public class WorkOrderQueue {
@@ -81,14 +84,16 @@ public class WorkOrderQueue {
      * row per request, then one per order it got.
      */
     static final String CLAIM = """
-            with requests as materialized (
-                select r.n, r.worker, r.wanted, r.trace, w.status, w.free, w.timeout_seconds
+            with held as materialized (
+                -- one count for all the workers, not one per worker: a plan that scans reads the table once
+                select o.claimed_by as worker, count(*) as orders from task.work_orders o
+                where o.claimed_by = any($1::uuid[]) and o.status = 'claimed' group by o.claimed_by
+            ), requests as materialized (
+                select r.n, r.worker, r.wanted, r.trace, w.status,
+                       w.max_concurrent_tasks - coalesce(h.orders, 0) as free, w.timeout_seconds
                 from unnest($1::uuid[], $2::int[], $3::text[]) with ordinality as r (worker, wanted, trace, n)
-                left join lateral (
-                    select w.status, w.timeout_seconds,
-                           w.max_concurrent_tasks - (select count(*) from task.work_orders o
-                                                     where o.claimed_by = w.id and o.status = 'claimed') as free
-                    from task.workers w where w.id = r.worker) w on true
+                left join lateral (select * from task.workers w where w.id = r.worker) w on true
+                left join held h on h.worker = r.worker
             ), shares as (
                 select n, worker, trace, timeout_seconds, share, sum(share) over (order by n) - share as first
                 from (select r.*, case when r.status = any($5::text[]) then greatest(0, least(r.wanted, r.free))
@@ -107,7 +112,7 @@ public class WorkOrderQueue {
                           for update skip locked) o
                       order by o.priority desc, o.available_at, o.enqueued_at
                       limit (select sum(share) from shares)) o
-            ), handed as (
+            ), handed as materialized (
                 select array_agg(p.id) as ids, array_agg(s.worker) as workers, array_agg(s.trace) as traces,
                        array_agg(coalesce(p.timeout_seconds, s.timeout_seconds, $7)) as timeouts
                 from picked p join shares s on p.rank >= s.first and p.rank < s.first + s.share
@@ -118,7 +123,7 @@ public class WorkOrderQueue {
                     deadline_at = now() + h.timeouts[array_position(h.ids, o.id)] * interval '1 second',
                     expires_at = now() + least(h.timeouts[array_position(h.ids, o.id)], $6) * interval '1 second'
                 from handed h
-                where o.id = any(h.ids)
+                where o.id = any((select ids from handed)::uuid[])
                 returning o, h.traces[array_position(h.ids, o.id)] as trace
             ), assigned as (
                 insert into task.worker_assignments (id, worker_id, work_order_id, execution_id, status, assigned_at,
@@ -126,14 +131,14 @@ public class WorkOrderQueue {
                 select gen_random_uuid(), (c.o).claimed_by, (c.o).id, (c.o).execution_id, 'active', now(),
                        (c.o).attempt
                 from claimed c
-            ), claimed_tasks as (
+            ), claimed_tasks as materialized (
                 select array_agg((c.o).task_id) as ids, array_agg((c.o).claimed_by) as workers from claimed c
             ), started as (
                 update task.tasks t
                 set status = $9, assigned_to = ct.workers[array_position(ct.ids, t.id)],
                     started_at = coalesce(t.started_at, now()), updated_at = now()
                 from claimed_tasks ct
-                where t.id = any(ct.ids)
+                where t.id = any((select ids from claimed_tasks)::uuid[])
             ), events as (
                 select (c.o).priority, (c.o).available_at, (c.o).enqueued_at, jsonb_build_array(
                            task.event_envelope($10, (c.o).task_id,
