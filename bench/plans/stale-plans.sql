@@ -8,6 +8,10 @@
 -- it from the source into claim.sql), claims of 16 workers, one order each.
 \set ON_ERROR_STOP 1
 set search_path = task;
+-- the tables once held rows and were emptied (their statistics say empty, their columns' histograms stay)
+\ir fill.sql
+analyze;
+truncate tasks, work_orders, workers, outbox cascade;
 analyze;
 set plan_cache_mode = force_generic_plan;
 prepare reap(timestamptz, text, text[], int) as
@@ -32,29 +36,7 @@ explain (costs off) execute reap(now(), 'blocked', array['question'], 200);
 explain (costs off) execute stranded(200);
 explain (costs off) execute relay(200);
 
--- 16 workers that may claim, each 100 orders at once
-insert into workers (id, worker_type, max_concurrent_tasks, status)
-select gen_random_uuid(), 'claude', 100, 'idle' from generate_series(1, 16);
-select array_agg(id order by id)::text as workers from workers \gset
-
--- :rows tasks, each with its order: most completed, :expired claimed with a lease run out, the rest queued
-insert into tasks (id, title, task_type, permission_level, status, created_by)
-select gen_random_uuid(), 't', 'feature', 'autonomous',
-       case when g <= :rows - :expired - 1000 then 'completed' when g <= :rows - 1000 then 'in_progress' else 'queued' end,
-       gen_random_uuid()
-from generate_series(1, :rows) g;
-insert into work_orders (id, task_id, queue_name, status, payload, expires_at, claimed_by)
-select gen_random_uuid(), t.id, 'feature',
-       case t.status when 'completed' then 'completed' when 'in_progress' then 'claimed' else 'pending' end, '{}',
-       case when t.status = 'in_progress' then now() - interval '10 minutes' end,
-       case when t.status = 'in_progress' then gen_random_uuid() end
-from tasks t;
--- the outbox: :rows published rows and 5,000 waiting, two events each
-insert into outbox (id, event_type, subject_id, envelope, published_at)
-select gen_random_uuid(), 'x', 'y', jsonb_build_array(jsonb_build_object('id', gen_random_uuid(), 'data', repeat('z', 600)),
-                                                     jsonb_build_object('id', gen_random_uuid(), 'data', repeat('z', 600))),
-       case when g <= :rows then now() - interval '1 day' end
-from generate_series(1, :rows + 5000) g;
+\ir fill.sql
 
 \echo '## cached generic plan (made on empty tables)'
 begin;
