@@ -28,11 +28,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * group commit in {@link WorkOrderService} hands them whatever arrived together.
  * <p>
  * Every statement joins its work back to {@code work_orders} and {@code tasks} by primary key
- * through {@code = any(array(...))}, {@code = any((select ...)::uuid[])} or an array parameter: joined from
- * a CTE, the planner expects a tenth of the pending orders and scans whole tables (NOTES.md). The
- * one-row CTEs those read are {@code materialized}: a generic plan cached while the tables were
- * empty otherwise recomputed them for every row of the table it scans (a claim of 16 took 11 s
- * at 200,000 orders, bench/stale-plans.sh).
+ * through {@code = any(array(...))}, {@code = any((select ...)::uuid[])} or an array parameter:
+ * joined from a CTE, the planner expects a tenth of the pending orders and scans whole tables
+ * (NOTES.md). The one-row CTEs those read are {@code materialized}: a generic plan cached while the
+ * tables were empty otherwise recomputed them for every row of the table it scans (a claim of 16
+ * took 11 s at 200,000 orders; README, "Background rounds").
  */
 @ApplicationScoped
 public class WorkOrderQueue {
