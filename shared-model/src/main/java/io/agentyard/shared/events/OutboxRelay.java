@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -150,8 +149,7 @@ public class OutboxRelay {
                                     }
                                     // one span per round, linked to the traces of the events it publishes
                                     return tracing.publish(stream, batch.stream().map(row -> row.getString(3)).toList(),
-                                            () -> publishInOrder(batch).chain(seqs -> markPublished(connection, seqs,
-                                                    eventsOf(batch, seqs))));
+                                            () -> publishInOrder(batch).chain(done -> markPublished(connection, done)));
                                 })));
     }
 
@@ -170,13 +168,10 @@ public class OutboxRelay {
 
     /**
      * XADDs the events pipelined on one connection, so they reach the stream in order in about one
-     * round trip; returns the seqs of the leading rows whose events all went out (after a failure,
-     * the rest wait for the next round, keeping the order).
+     * round trip; returns the leading rows whose events all went out (after a failure, the rest
+     * wait for the next round, keeping the order).
      */
-    private Uni<List<Long>> publishInOrder(List<Row> events) {
-        if (events.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
+    private Uni<Published> publishInOrder(List<Row> events) {
         boolean[] sent = new boolean[events.size()];
         XAddArgs args = new XAddArgs().maxlen(config.maxStreamLength()).nearlyExactTrimming();
         return redis.withConnection(connection -> {
@@ -192,10 +187,8 @@ public class OutboxRelay {
             }
             return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
         }).onFailure().recoverWithNull().map(ignored -> {
-            List<Long> seqs = events.stream().map(event -> event.getLong(0)).toList();
-            List<Long> done = publishedRows(seqs, sent);
-            long lastDone = done.isEmpty() ? Long.MIN_VALUE : done.get(done.size() - 1);
-            long waiting = seqs.stream().filter(seq -> seq > lastDone).count();
+            Published done = published(events.stream().map(event -> event.getLong(0)).toList(), sent);
+            int waiting = events.size() - done.events();
             if (waiting > 0) {
                 if (!redisDown) {
                     LOG.warnf("Redis refused event publication; %d event(s) wait in %s", waiting, table);
@@ -209,36 +202,36 @@ public class OutboxRelay {
         });
     }
 
+    /** Rows whose events all went out ({@code rows}, by seq), and how many events those held. */
+    record Published(List<Long> rows, int events) {
+    }
+
     /**
-     * The rows published, given each event's row ({@code seqs}, in publication order) and whether it
-     * went out: the leading rows whose events all did. A row cut short goes out again, whole, next
+     * What went out, given each event's row ({@code seqs}, in publication order) and whether it was
+     * sent: the leading rows whose events all were. A row cut short goes out again, whole, next
      * round (consumers drop the repeats by event id), and so does every row after it, keeping the order.
      */
-    static List<Long> publishedRows(List<Long> seqs, boolean[] sent) {
-        List<Long> done = new ArrayList<>();
+    static Published published(List<Long> seqs, boolean[] sent) {
+        List<Long> rows = new ArrayList<>();
+        int events = 0;
         for (int i = 0; i < seqs.size() && sent[i]; i++) {
             if (i + 1 == seqs.size() || !seqs.get(i + 1).equals(seqs.get(i))) {
-                done.add(seqs.get(i));
+                rows.add(seqs.get(i));
+                events = i + 1;
             }
         }
-        return done;
+        return new Published(rows, events);
     }
 
-    /** How many of {@code events} belong to rows {@code seqs}. */
-    private static long eventsOf(List<Row> events, List<Long> seqs) {
-        Set<Long> rows = Set.copyOf(seqs);
-        return events.stream().filter(event -> rows.contains(event.getLong(0))).count();
-    }
-
-    /** Marks rows {@code seqs} published (they held {@code events} events); returns how many rows. */
-    private Uni<Integer> markPublished(SqlConnection connection, List<Long> seqs, long events) {
-        if (seqs.isEmpty()) {
+    /** Marks {@code done}'s rows published; returns how many rows. */
+    private Uni<Integer> markPublished(SqlConnection connection, Published done) {
+        if (done.rows().isEmpty()) {
             return Uni.createFrom().item(0);
         }
         return connection.preparedQuery("update " + table + " set published_at = now() where seq = any($1)")
-                .execute(Tuple.of(seqs.toArray(new Long[0])))
-                .invoke(() -> published.increment(events))
-                .map(ignored -> seqs.size());
+                .execute(Tuple.of(done.rows().toArray(new Long[0])))
+                .invoke(() -> published.increment(done.events()))
+                .map(ignored -> done.rows().size());
     }
 
     /** Deletes rows published longer ago than the retention; returns how many. */

@@ -11,18 +11,18 @@ class OutboxRelayRowsTest {
 
     @Test
     void everyEventSentPublishesEveryRow() {
-        assertEquals(List.of(1L, 2L, 3L),
-                OutboxRelay.publishedRows(List.of(1L, 2L, 2L, 3L, 3L, 3L), new boolean[] {true, true, true, true, true, true}));
+        assertEquals(new OutboxRelay.Published(List.of(1L, 2L, 3L), 6),
+                OutboxRelay.published(List.of(1L, 2L, 2L, 3L, 3L, 3L), new boolean[] {true, true, true, true, true, true}));
     }
 
     @Test
     void aRowCutShortStaysUnpublishedAndSoDoesEveryRowAfterIt() {
         // row 2's second event failed: row 2 goes out again, whole, and row 3 after it
-        assertEquals(List.of(1L),
-                OutboxRelay.publishedRows(List.of(1L, 2L, 2L, 3L), new boolean[] {true, true, false, true}));
-        assertEquals(List.of(1L, 2L),
-                OutboxRelay.publishedRows(List.of(1L, 2L, 2L, 3L, 3L), new boolean[] {true, true, true, true, false}));
-        assertEquals(List.of(),
-                OutboxRelay.publishedRows(List.of(1L, 1L), new boolean[] {false, true}));
+        assertEquals(new OutboxRelay.Published(List.of(1L), 1),
+                OutboxRelay.published(List.of(1L, 2L, 2L, 3L), new boolean[] {true, true, false, true}));
+        assertEquals(new OutboxRelay.Published(List.of(1L, 2L), 3),
+                OutboxRelay.published(List.of(1L, 2L, 2L, 3L, 3L), new boolean[] {true, true, true, true, false}));
+        assertEquals(new OutboxRelay.Published(List.of(), 0),
+                OutboxRelay.published(List.of(1L, 1L), new boolean[] {false, true}));
     }
 }
