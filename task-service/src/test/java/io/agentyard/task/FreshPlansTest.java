@@ -2,6 +2,8 @@ package io.agentyard.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.agentyard.shared.reactive.FreshPlans;
@@ -11,6 +13,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Background rounds plan their statements afresh (FreshPlans); the request hot path, on the same
@@ -20,6 +23,9 @@ import io.smallrye.mutiny.Uni;
 @QuarkusTest
 @QuarkusTestResource(FreshDatabaseResource.class)
 class FreshPlansTest {
+
+    @Inject
+    Pool pool;
 
     @Test
     void aRoundPlansAfreshAndLeavesTheConnectionAsItWas() throws Throwable {
@@ -31,6 +37,20 @@ class FreshPlansTest {
         for (int request = 0; request < 25; request++) {
             assertEquals("auto", VertxContextSupport.subscribeAndAwait(
                     () -> Panache.withTransaction(FreshPlansTest::planCacheMode)));
+        }
+    }
+
+    @Test
+    void aRoundOnThePoolPlansAfreshAndLeavesTheConnectionAsItWas() {
+        for (int round = 0; round < 25; round++) {
+            assertEquals("force_custom_plan", FreshPlans.withTransaction(pool, connection -> connection
+                    .query("select current_setting('plan_cache_mode')").execute()
+                    .map(rows -> rows.iterator().next().getString(0))).await().indefinitely());
+        }
+        for (int request = 0; request < 25; request++) {
+            assertEquals("auto", pool.withTransaction(connection -> connection
+                    .query("select current_setting('plan_cache_mode')").execute()
+                    .map(rows -> rows.iterator().next().getString(0))).await().indefinitely());
         }
     }
 

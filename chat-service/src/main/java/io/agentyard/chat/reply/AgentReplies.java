@@ -32,6 +32,7 @@ import io.agentyard.chat.stream.ConversationStream;
 import io.agentyard.shared.events.Wakeups;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.reactive.AfterCommit;
+import io.agentyard.shared.reactive.FreshPlans;
 import io.agentyard.shared.reactive.SafeContext;
 import io.agentyard.shared.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -104,9 +105,9 @@ public class AgentReplies {
      */
     public Uni<Integer> sweepOnce() {
         Instant before = Instant.now().minus(config.replies().abandonedAfter());
-        return SafeContext.run(vertx, () -> Panache.withSession(() -> repository.list(
+        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> FreshPlans.forThisTransaction().chain(() -> repository.list(
                         "senderType = ?1 and state = ?2 and createdAt < ?3", SenderType.agent, MessageState.streaming,
-                        before)))
+                        before))))
                 .chain(abandoned -> {
                     Uni<Integer> chain = Uni.createFrom().item(0);
                     for (ChatMessage reply : abandoned) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agentyard.shared.events.Wakeups;
 import io.agentyard.shared.reactive.AfterCommit;
+import io.agentyard.shared.reactive.FreshPlans;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -118,8 +119,9 @@ public class ConversationStream {
 
     /** Drops events older than {@code before} (retention); messages are not touched. */
     public Uni<Integer> prune(Instant before) {
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(
-                        "delete from chat.conversation_events where created_at < ?1")
+        // a retention round: planned afresh, the table's size swings between rounds (FreshPlans)
+        return Panache.withTransaction(() -> FreshPlans.forThisTransaction().chain(Panache::getSession)
+                .chain(session -> session.createNativeQuery("delete from chat.conversation_events where created_at < ?1")
                 .setParameter(1, before).executeUpdate()));
     }
 }

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.agentyard.execution.config.ExecutionServiceConfig;
 import io.agentyard.execution.execution.ExecutionStatus;
+import io.agentyard.shared.reactive.FreshPlans;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -132,18 +133,19 @@ public class LogRetention {
     }
 
     private Uni<Integer> forgetBatchesBefore(Instant cutoff) {
-        return pool.preparedQuery("delete from execution.log_batches where stored_at < $1")
-                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC))).map(rows -> rows.rowCount());
+        return FreshPlans.withTransaction(pool, connection -> connection
+                .preparedQuery("delete from execution.log_batches where stored_at < $1")
+                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC))).map(rows -> rows.rowCount()));
     }
 
     /** Deletes finished executions (with their steps) that ended before {@code cutoff}, a batch at a time. */
     public Uni<Integer> deleteExecutionsBefore(Instant cutoff) {
-        return pool.preparedQuery("""
+        return FreshPlans.withTransaction(pool, connection -> connection.preparedQuery("""
                         delete from execution.executions where id in (
                             select id from execution.executions
                             where completed_at < $1 and status not in (%s)
                             limit $2 for update skip locked)""".formatted(ExecutionStatus.openAsSql()))
-                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC), DELETE_BATCH))
+                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC), DELETE_BATCH)))
                 .chain(rows -> rows.rowCount() == DELETE_BATCH
                         ? deleteExecutionsBefore(cutoff).map(more -> more + DELETE_BATCH)
                         : Uni.createFrom().item(rows.rowCount()));

@@ -1,7 +1,11 @@
 package io.agentyard.shared.reactive;
 
+import java.util.function.Function;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Background rounds (lease reapers, sweeps, the outbox relay) plan their statements afresh, for the
@@ -25,5 +29,11 @@ public final class FreshPlans {
     public static Uni<Void> forThisTransaction() {
         return Panache.getSession().chain(session -> session.createNativeQuery("select " + FOR_THIS_TRANSACTION)
                 .getSingleResult()).replaceWithVoid();
+    }
+
+    /** Runs {@code work} in a transaction of {@code pool} whose statements plan afresh. */
+    public static <T> Uni<T> withTransaction(Pool pool, Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(connection -> connection.query("select " + FOR_THIS_TRANSACTION).execute()
+                .chain(() -> work.apply(connection)));
     }
 }
