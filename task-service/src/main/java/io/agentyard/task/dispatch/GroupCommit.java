@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -20,8 +19,6 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -57,10 +54,9 @@ final class GroupCommit<Q, A> {
     }
 
     private final String name;
-    private final Pool pool;
     private final int maxBatch;
     private final Function<Q, Object> key;
-    private final BiFunction<SqlConnection, List<Q>, Uni<List<A>>> run;
+    private final Function<List<Q>, Uni<List<A>>> run;
     private final DistributionSummary batchSize;
     private final Timer waited;
     private final ArrayDeque<Waiting<Q, A>> queue = new ArrayDeque<>();
@@ -68,12 +64,12 @@ final class GroupCommit<Q, A> {
 
     /**
      * @param name what it merges ({@code claims}, {@code completions}): its metrics' {@code kind}
-     * @param run does a batch's work in the given transaction and answers each request, in order
+     * @param run does a batch's work in one transaction and, once it has committed, answers each
+     *            request, in order
      */
-    GroupCommit(String name, Pool pool, int maxBatch, Function<Q, Object> key,
-                BiFunction<SqlConnection, List<Q>, Uni<List<A>>> run, MeterRegistry metrics) {
+    GroupCommit(String name, int maxBatch, Function<Q, Object> key, Function<List<Q>, Uni<List<A>>> run,
+                MeterRegistry metrics) {
         this.name = name;
-        this.pool = pool;
         this.maxBatch = maxBatch;
         this.key = key;
         this.run = run;
@@ -126,7 +122,7 @@ final class GroupCommit<Q, A> {
             waited.record(start - batch.get(i).since(), TimeUnit.NANOSECONDS);
         }
         List<Q> requests = batch.stream().map(Waiting::request).toList();
-        pool.withTransaction(connection -> run.apply(connection, requests))
+        run.apply(requests)
                 .onFailure(GroupCommit::deadlocked).retry().atMost(2)
                 .subscribe().with(answers -> {
                     for (int i = 0; i < batch.size(); i++) {

@@ -14,9 +14,11 @@ import io.agentyard.shared.events.TaskEvents;
 import io.agentyard.task.task.Task;
 import io.agentyard.task.task.TaskStatus;
 import io.agentyard.task.worker.WorkerStatus;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -55,6 +57,21 @@ public class WorkOrderQueue {
      * both ends the database's clock).
      */
     public record ClaimResult(String workerStatus, List<WorkOrderDtos.ClaimedOrder> orders, List<Long> waitMillis) {
+    }
+
+    /**
+     * Runs {@code statements} in one transaction, sent together with its BEGIN and COMMIT (pipelined:
+     * one round trip, where one each took about 2 ms of a claim batch's 7 under load). A statement
+     * that fails aborts the transaction, so the COMMIT behind it rolls back; the first failure is
+     * raised once every statement has answered, the connection idle again.
+     */
+    public static Uni<Void> inOneTransaction(SqlConnection connection, List<Uni<?>> statements) {
+        List<Uni<?>> all = new ArrayList<>(statements.size() + 2);
+        all.add(connection.query("begin").execute());
+        all.addAll(statements);
+        all.add(connection.query("commit").execute());
+        return Uni.combine().all().unis(all).collectFailures().discardItems()
+                .onFailure(CompositeException.class).transform(failure -> ((CompositeException) failure).getCause());
     }
 
     /**

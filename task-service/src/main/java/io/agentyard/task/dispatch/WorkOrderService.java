@@ -81,10 +81,11 @@ public class WorkOrderService {
         this.pool = pool;
         this.queue = queue;
         // a worker's two claims in one statement would both count its free slots before either took one
-        this.claims = new GroupCommit<>("claims", pool, config.maxCoalesced(), claim -> claim.request().workerId(),
-                this::claimBatch, metrics);
-        this.completions = new GroupCommit<>("completions", pool, config.maxCoalesced(), WorkOrderQueue.Completion::id,
-                (connection, batch) -> queue.complete(connection, batch)
+        this.claims = new GroupCommit<>("claims", config.maxCoalesced(), claim -> claim.request().workerId(),
+                batch -> pool.withConnection(connection -> claimBatch(connection, batch)), metrics);
+        // one statement: its own transaction
+        this.completions = new GroupCommit<>("completions", config.maxCoalesced(), WorkOrderQueue.Completion::id,
+                batch -> queue.complete(pool, batch)
                         .map(done -> batch.stream().map(c -> Optional.ofNullable(done.get(c.id()))).toList()),
                 metrics);
     }
@@ -134,8 +135,9 @@ public class WorkOrderService {
     }
 
     /**
-     * One batch of claims in one transaction: the claims on the same queues in one statement (their
-     * workers sorted, so concurrent batches lock workers in one order), each group after the other.
+     * One batch of claims in one transaction, its statements sent together: the claims on the same
+     * queues in one statement after locking their workers (sorted, so concurrent batches lock workers
+     * in one order), each group after the other.
      */
     private Uni<List<WorkOrderQueue.ClaimResult>> claimBatch(SqlConnection connection, List<PendingClaim> batch) {
         Map<List<String>, List<Integer>> byQueues = new LinkedHashMap<>();
@@ -143,22 +145,22 @@ public class WorkOrderService {
             byQueues.computeIfAbsent(batch.get(i).queues(), q -> new ArrayList<>()).add(i);
         }
         WorkOrderQueue.ClaimResult[] results = new WorkOrderQueue.ClaimResult[batch.size()];
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        List<Uni<?>> statements = new ArrayList<>();
         for (Map.Entry<List<String>, List<Integer>> group : byQueues.entrySet()) {
             List<Integer> members = group.getValue().stream()
                     .sorted(Comparator.comparing(i -> batch.get(i).request().workerId())).toList();
             WorkOrderQueue.ClaimParams params = new WorkOrderQueue.ClaimParams(group.getKey(),
                     members.stream().map(i -> batch.get(i).request()).toList(), config.leaseInterval(),
                     config.defaultTimeout());
-            chain = chain.chain(() -> queue.lockWorkers(connection, params.requests().stream()
-                    .map(WorkOrderQueue.ClaimRequest::workerId).toList()))
-                    .chain(() -> queue.claim(connection, params).invoke(found -> {
+            statements.add(queue.lockWorkers(connection, params.requests().stream()
+                    .map(WorkOrderQueue.ClaimRequest::workerId).toList()));
+            statements.add(queue.claim(connection, params).invoke(found -> {
                 for (int k = 0; k < members.size(); k++) {
                     results[members.get(k)] = found.get(k);
                 }
-            })).replaceWithVoid();
+            }));
         }
-        return chain.map(done -> Arrays.asList(results));
+        return WorkOrderQueue.inOneTransaction(connection, statements).map(done -> Arrays.asList(results));
     }
 
     /**
