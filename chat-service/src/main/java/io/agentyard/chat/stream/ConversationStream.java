@@ -122,6 +122,6 @@ public class ConversationStream {
         // a retention round: planned afresh, the table's size swings between rounds (FreshPlans)
         return Panache.withTransaction(() -> FreshPlans.forThisTransaction().chain(Panache::getSession)
                 .chain(session -> session.createNativeQuery("delete from chat.conversation_events where created_at < ?1")
-                .setParameter(1, before).executeUpdate()));
+                        .setParameter(1, before).executeUpdate()));
     }
 }
