@@ -30,8 +30,8 @@ class FreshPlansTest {
     @Test
     void aRoundPlansAfreshAndLeavesTheConnectionAsItWas() throws Throwable {
         for (int round = 0; round < 25; round++) {
-            assertEquals("force_custom_plan", VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
-                    () -> FreshPlans.forThisTransaction().chain(FreshPlansTest::planCacheMode))));
+            assertEquals("force_custom_plan", VertxContextSupport.subscribeAndAwait(
+                    () -> FreshPlans.withTransaction(FreshPlansTest::planCacheMode)));
         }
         // more transactions than the pool has connections: every one is back to PostgreSQL's default
         for (int request = 0; request < 25; request++) {

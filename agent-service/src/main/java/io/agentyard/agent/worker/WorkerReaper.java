@@ -6,7 +6,6 @@ import org.jboss.logging.Logger;
 
 import io.agentyard.shared.reactive.FreshPlans;
 import io.agentyard.shared.reactive.SafeContext;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -42,7 +41,6 @@ public class WorkerReaper {
 
     /** One round, on a context of its own (tests call it): answers how many workers went offline. */
     public Uni<Integer> runOnce() {
-        return SafeContext.run(vertx, () -> Panache.withTransaction(
-                () -> FreshPlans.forThisTransaction().chain(() -> workers.reapSilent(BATCH))));
+        return SafeContext.run(vertx, () -> FreshPlans.withTransaction(() -> workers.reapSilent(BATCH)));
     }
 }

@@ -105,9 +105,9 @@ public class AgentReplies {
      */
     public Uni<Integer> sweepOnce() {
         Instant before = Instant.now().minus(config.replies().abandonedAfter());
-        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> FreshPlans.forThisTransaction()
-                        .chain(() -> repository.list("senderType = ?1 and state = ?2 and createdAt < ?3",
-                                SenderType.agent, MessageState.streaming, before))))
+        return SafeContext.run(vertx, () -> FreshPlans.withTransaction(
+                        () -> repository.list("senderType = ?1 and state = ?2 and createdAt < ?3",
+                                SenderType.agent, MessageState.streaming, before)))
                 .chain(abandoned -> {
                     Uni<Integer> chain = Uni.createFrom().item(0);
                     for (ChatMessage reply : abandoned) {

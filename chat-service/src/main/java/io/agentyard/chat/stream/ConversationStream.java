@@ -120,7 +120,7 @@ public class ConversationStream {
     /** Drops events older than {@code before} (retention); messages are not touched. */
     public Uni<Integer> prune(Instant before) {
         // a retention round: planned afresh, the table's size swings between rounds (FreshPlans)
-        return Panache.withTransaction(() -> FreshPlans.forThisTransaction().chain(Panache::getSession)
+        return FreshPlans.withTransaction(() -> Panache.getSession()
                 .chain(session -> session.createNativeQuery("delete from chat.conversation_events where created_at < ?1")
                         .setParameter(1, before).executeUpdate()));
     }

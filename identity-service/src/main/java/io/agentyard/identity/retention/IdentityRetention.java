@@ -63,8 +63,8 @@ public class IdentityRetention {
         Duration keep = config.loginAttempts().compareTo(throttleWindow) > 0 ? config.loginAttempts() : throttleWindow;
         Instant attemptsBefore = now.minus(keep);
         Instant tokensBefore = now.minus(config.expiredRefreshTokens());
-        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> FreshPlans.forThisTransaction()
-                .chain(Panache::getSession).chain(session -> session.createNativeQuery("""
+        return SafeContext.run(vertx, () -> FreshPlans.withTransaction(() -> Panache.getSession()
+                .chain(session -> session.createNativeQuery("""
                         delete from {h-schema}login_attempts where id in (
                             select id from {h-schema}login_attempts where attempted_at < :before limit :batch)""")
                 .setParameter("before", attemptsBefore).setParameter("batch", BATCH).executeUpdate()

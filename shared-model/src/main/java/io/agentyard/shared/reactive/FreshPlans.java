@@ -1,6 +1,7 @@
 package io.agentyard.shared.reactive;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -29,6 +30,11 @@ public final class FreshPlans {
     public static Uni<Void> forThisTransaction() {
         return Panache.getSession().chain(session -> session.createNativeQuery("select " + FOR_THIS_TRANSACTION)
                 .getSingleResult()).replaceWithVoid();
+    }
+
+    /** Runs {@code work} in a Panache transaction whose statements plan afresh. */
+    public static <T> Uni<T> withTransaction(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(() -> forThisTransaction().chain(ignored -> work.get()));
     }
 
     /** Runs {@code work} in a transaction of {@code pool} whose statements plan afresh. */
