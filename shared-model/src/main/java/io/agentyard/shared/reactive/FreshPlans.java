@@ -16,7 +16,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * whole, even nested (measured: a lease reaper's generic plan from empty tables took 89 s to
  * expire 5,000 leases among 200,000 orders; planned afresh, 2.4 ms), until autovacuum's next
  * ANALYZE of the table replaces it. A round runs seldom, so planning it each time costs next to
- * nothing. The request hot path keeps its cached plans: its statements reach rows by primary key.
+ * nothing. The dispatch hot path instead pins its plans (task-service's {@code WorkOrderQueue}):
+ * planned once per connection, without sequential scans.
  */
 public final class FreshPlans {
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,6 +36,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * (NOTES.md). The one-row CTEs those read are {@code materialized}: a generic plan cached while the
  * tables were empty otherwise recomputed them for every row of the table it scans (a claim of 16
  * took 11 s at 200,000 orders; README, "Background rounds").
+ * <p>
+ * The claim and the completion run on pinned plans ({@link #PINNED_PLANS}): planned once per
+ * connection, never with a sequential scan.
  */
 @ApplicationScoped
 public class WorkOrderQueue {
@@ -60,18 +64,39 @@ public class WorkOrderQueue {
     }
 
     /**
-     * Runs {@code statements} in one transaction, sent together with its BEGIN and COMMIT (pipelined:
-     * one round trip, where one each took about 2 ms of a claim batch's 7 under load). A statement
-     * that fails aborts the transaction, so the COMMIT behind it rolls back; the first failure is
-     * raised once every statement has answered, the connection idle again.
+     * Pins the plans of the transaction's statements. PostgreSQL otherwise planned the claim and the
+     * completion afresh at every call (0.77 ms each, more than they take to run: 0.42 and 0.44 ms;
+     * pg_stat_statements, bench wake-up case), or, once it chose to cache one, kept a plan made for
+     * the tables of that moment: made on empty tables, it read whole tables (a claim at 100,000
+     * orders: 30 ms against 0.5). So each statement is planned once per connection
+     * ({@code force_generic_plan}) and without sequential scans ({@code enable_seqscan} off: every
+     * row of the hot path is reached by an index), a plan that stays right at any backlog. Both
+     * settings end with the transaction.
+     */
+    static final String PINNED_PLANS = """
+            select set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)""";
+
+    /**
+     * Runs {@code statements} in one transaction on {@linkplain #PINNED_PLANS pinned plans}, sent
+     * together with its BEGIN and COMMIT (pipelined: one round trip, where one each took about 2 ms
+     * of a claim batch's 7 under load). A statement that fails aborts the transaction, so the COMMIT
+     * behind it rolls back; the first failure is raised once every statement has answered, the
+     * connection idle again.
      */
     public static Uni<Void> inOneTransaction(SqlConnection connection, List<Uni<?>> statements) {
-        List<Uni<?>> all = new ArrayList<>(statements.size() + 2);
+        List<Uni<?>> all = new ArrayList<>(statements.size() + 3);
         all.add(connection.query("begin").execute());
+        all.add(connection.query(PINNED_PLANS).execute());
         all.addAll(statements);
         all.add(connection.query("commit").execute());
         return Uni.combine().all().unis(all).collectFailures().discardItems()
                 .onFailure(CompositeException.class).transform(failure -> ((CompositeException) failure).getCause());
+    }
+
+    /** {@link #inOneTransaction(SqlConnection, List)} for one statement: answers what it answered. */
+    public static <T> Uni<T> inOneTransaction(SqlConnection connection, Uni<T> statement) {
+        AtomicReference<T> result = new AtomicReference<>();
+        return inOneTransaction(connection, List.of(statement.invoke(result::set))).map(done -> result.get());
     }
 
     /**
@@ -101,16 +126,15 @@ public class WorkOrderQueue {
      * row per request, then one per order it got.
      */
     static final String CLAIM = """
-            with held as materialized (
-                -- one count for all the workers, not one per worker: a plan that scans reads the table once
-                select o.claimed_by as worker, count(*) as orders from task.work_orders o
-                where o.claimed_by = any($1::uuid[]) and o.status = 'claimed' group by o.claimed_by
-            ), requests as materialized (
+            with requests as materialized (
                 select r.n, r.worker, r.wanted, r.trace, w.status,
-                       w.max_concurrent_tasks - coalesce(h.orders, 0) as free, w.timeout_seconds
+                       w.max_concurrent_tasks - h.orders as free, w.timeout_seconds
                 from unnest($1::uuid[], $2::int[], $3::text[]) with ordinality as r (worker, wanted, trace, n)
                 left join lateral (select * from task.workers w where w.id = r.worker) w on true
-                left join held h on h.worker = r.worker
+                -- per worker, its own entries of work_orders_holder_idx (one count for all of them let
+                -- a plan made on small tables walk every lease of work_orders_leases_idx instead)
+                cross join lateral (select count(*) as orders from task.work_orders o
+                                    where o.claimed_by = r.worker and o.status = 'claimed') h
             ), shares as (
                 select n, worker, trace, timeout_seconds, share, sum(share) over (order by n) - share as first
                 from (select r.*, case when r.status = any($5::text[]) then greatest(0, least(r.wanted, r.free))

@@ -83,9 +83,9 @@ public class WorkOrderService {
         // a worker's two claims in one statement would both count its free slots before either took one
         this.claims = new GroupCommit<>("claims", config.maxCoalesced(), claim -> claim.request().workerId(),
                 batch -> pool.withConnection(connection -> claimBatch(connection, batch)), metrics);
-        // one statement: its own transaction
         this.completions = new GroupCommit<>("completions", config.maxCoalesced(), WorkOrderQueue.Completion::id,
-                batch -> queue.complete(pool, batch)
+                batch -> pool.withConnection(connection -> WorkOrderQueue.inOneTransaction(connection,
+                                queue.complete(connection, batch)))
                         .map(done -> batch.stream().map(c -> Optional.ofNullable(done.get(c.id()))).toList()),
                 metrics);
     }
