@@ -277,19 +277,24 @@ async function seed(db, count, label) {
 }
 
 /**
- * The claim's plan with the pending orders as they are (EXPLAIN ANALYZE, rolled back), both as
- * the planner picks it for these values and as a generic plan (what a prepared statement
- * executed many times may settle on). Seq scans of big tables here mean a claim slows as the queue grows.
+ * The claim's plan with the pending orders as they are (EXPLAIN ANALYZE, rolled back): as the
+ * planner picks it for these values, as a generic plan (what a prepared statement executed many
+ * times may settle on), and pinned, under the settings the service runs it with (its
+ * PINNED_PLANS, when its source has them). Seq scans of big tables here mean a claim slows as the
+ * queue grows.
  */
 async function claimPlan(db, workers, max) {
   if (!ROOT) return null;
   const claim = claimForPlan(ROOT);
   const params = claim.params(workers.map((w) => w.id), QUEUE, max);
   const out = { statement: `${claim.source} ${claim.name}`, workers: workers.length, max };
-  for (const mode of ['custom', 'generic']) {
+  const settings = { custom: 'SET LOCAL plan_cache_mode = force_custom_plan',
+    generic: 'SET LOCAL plan_cache_mode = force_generic_plan' };
+  if (claim.pinned) settings.pinned = claim.pinned;
+  for (const [mode, setting] of Object.entries(settings)) {
     await db.query('BEGIN');
     try {
-      await db.query(`SET LOCAL plan_cache_mode = force_${mode}_plan`);
+      await db.query(setting);
       await db.query(`PREPARE bench_claim (${claim.types.join(', ')}) AS ${claim.sql}`);
       const literal = (v, type) => (v == null ? `null::${type}`
         : Array.isArray(v) ? `${db.escapeLiteral(`{${v.map((x) => (x == null ? 'NULL' : `"${x}"`)).join(',')}}`)}::${type}`

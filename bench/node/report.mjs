@@ -193,7 +193,7 @@ for (const n of nList) {
     const plan = drains.agentyard[n]?.phases?.[mode]?.claim_plan;
     if (!plan) continue;
     if (plan.error) { planRows.push([`N=${n}`, mode, plan.statement ?? '', `error: ${plan.error}`, '', '']); continue; }
-    for (const kind of ['custom', 'generic']) {
+    for (const kind of ['custom', 'generic', 'pinned']) {
       const p = plan[kind];
       if (!p) continue;
       planRows.push([`N=${n}`, `${mode}, ${kind} plan`, plan.statement, p.seq_scans.length ? p.seq_scans.join(', ') : 'none',
@@ -271,7 +271,8 @@ ${table(['System', 'Mode', `N=${nSmall}/s`, `N=${nBig}/s`, 'ratio'], ratioRows)}
 ## Agentyard's claim plan before each drain
 
 EXPLAIN ANALYZE of the service's own claim statement (rolled back) with the pending orders in place, as the planner picks it for the values
-(custom) and forced generic (what a prepared statement may settle on after many executions).
+(custom), forced generic (what a prepared statement may settle on after many executions) and pinned (the settings the service runs it
+with: its \`PINNED_PLANS\`, a generic plan made without sequential scans).
 
 ${table(['N', 'Phase', 'Statement', 'Seq scans', 'Indexes used', 'ms'], planRows)}
 ` : ''}${groupRows.length ? `

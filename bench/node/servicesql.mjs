@@ -44,8 +44,10 @@ export function claimForPlan(root) {
   // WorkOrderQueue's CLAIM (LOCK_WORKERS runs before it in the same transaction): $1 workers, $2 wanted,
   // $3 traces, $4 queues, $5 claiming statuses, $6 lease s, $7 default timeout s, $8/$9 task statuses,
   // $10/$11 event types, $12 wanted in all. Planned as the busy service issues it: all W workers at once.
+  const pinned = readFileSync(join(root, DISPATCH, source), 'utf8').includes('String PINNED_PLANS')
+    ? textBlock(root, source, 'PINNED_PLANS') : null;
   return {
-    source, name: 'CLAIM', sql: textBlock(root, source, 'CLAIM'),
+    source, name: 'CLAIM', sql: textBlock(root, source, 'CLAIM'), pinned,
     types: ['uuid[]', 'int[]', 'text[]', 'text[]', 'text[]', 'int', 'int', 'text', 'text', 'text', 'text', 'int'],
     params: (workerIds, queue, max) => [workerIds, workerIds.map(() => max), workerIds.map(() => null), [queue],
       ['idle', 'busy'], 60, 3600, 'queued', 'in_progress', 'task.status_changed', 'work_order.claimed', workerIds.length * max],

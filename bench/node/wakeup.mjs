@@ -18,6 +18,7 @@
 //        --service-pid PID [--claimers 1000] [--rate 50] [--tasks 500] [--warmup 250] [--idle-s 20] [--out f.json]
 //   node wakeup.mjs --system pgboss|graphile --db postgres://.../DB [same knobs]
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { setMaxListeners } from 'node:events';
@@ -304,6 +305,7 @@ main(async () => {
     const all = timed();
     const done = all.filter((t) => t.claimed != null);
     const fromAnswer = done.map((t) => t.claimed - t.answered);
+    if (process.env.BENCH_WAKE_DUMP) writeFileSync(`${process.env.BENCH_WAKE_DUMP}-${SYSTEM}.json`, JSON.stringify(done.map((t) => [t.sent, t.answered, t.claimed])));
     Object.assign(result, {
       created: createdCount,
       achieved_rate_per_s: r2(createdCount / (createMs / 1000)),
