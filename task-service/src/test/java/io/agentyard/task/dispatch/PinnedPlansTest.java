@@ -48,7 +48,10 @@ class PinnedPlansTest {
         api.worker(worker, "pinned_plans", 4);
         String explain = "explain execute pinned_claim ('{" + worker + "}', '{1}', '{null}', '{pinned_plans}',"
                 + " '{idle,busy}', 900, 900, 'queued', 'in_progress', 'task.status_changed', 'work_order.claimed', 1)";
-        String[] plans = pool.withConnection(connection -> connection.query(PREPARE).execute()
+        // statistics as autovacuum would leave them: few orders claimed, so walking every lease looks cheap
+        String[] plans = pool.withConnection(connection -> grow(connection, 1000)
+                .chain(() -> connection.query("analyze task.work_orders").execute())
+                .chain(() -> connection.query(PREPARE).execute())
                 .chain(() -> planOf(connection, explain))
                 .chain(small -> grow(connection, 3000).chain(() -> planOf(connection, explain))
                         .map(grown -> new String[] {small, grown}))
@@ -58,7 +61,8 @@ class PinnedPlansTest {
         assertEquals(plans[0], plans[1], "planned once, as the tables were then: the cached plan");
         assertFalse(plans[1].contains("Seq Scan"), plans[1]);
         assertTrue(plans[1].contains("work_orders_ready_idx"), "the queue is read in order: " + plans[1]);
-        assertTrue(plans[1].contains("work_orders_holder_idx"), "each worker's own orders are counted: " + plans[1]);
+        assertTrue(plans[1].contains("work_orders_holder_idx") && !plans[1].contains("work_orders_leases_idx"),
+                "each worker's own orders are counted, not every lease walked: " + plans[1]);
         assertTrue(plans[1].contains("workers_pkey") && plans[1].contains("tasks_pkey")
                 && plans[1].contains("work_orders_pkey"), "the rows claimed are reached by key: " + plans[1]);
     }
