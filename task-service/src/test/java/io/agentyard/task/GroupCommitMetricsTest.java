@@ -34,10 +34,11 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The group commit's metrics, read from {@code /q/metrics}: every claim and completion counted
- * once in {@code agentyard_group_commit_batch_size{kind}} (its sum is the requests handled), and
- * requests that arrive while a batch is in the database merged into the next. A batch is held in
- * the database by a row lock this test takes (the first request's worker, or its order), so the
- * others queue behind it for sure. Uses a queue of its own.
+ * once in {@code agentyard_group_commit_batch_size{kind}} (its sum is the requests handled), each
+ * batch timed in {@code agentyard_group_commit_duration_seconds{kind}}, and requests that arrive
+ * while a batch is in the database merged into the next. A batch is held in the database by a row
+ * lock this test takes (the first request's worker, or its order), so the others queue behind it
+ * for sure. Uses a queue of its own.
  */
 @QuarkusTest
 @QuarkusTestResource(FreshDatabaseResource.class)
@@ -142,13 +143,19 @@ class GroupCommitMetricsTest {
         assertEquals(requests, after.sum() - before.sum(), 0.0, kind + ": batch sizes add up to the requests");
         double batches = after.count() - before.count();
         assertTrue(batches >= 2 && batches < requests, kind + ": " + requests + " requests in " + batches + " batches");
+        assertEquals(batches, after.durations() - before.durations(), 0.0, kind + ": each batch timed");
+        // the locked batch took about the second the test held its lock
+        assertTrue(after.took() - before.took() >= 0.5, kind + ": batches took " + (after.took() - before.took()) + " s");
         assertEquals(requests, after.waits() - before.waits(), 0.0, kind + ": each request's wait timed");
         // the queued ones waited for the locked batch, about a second
         assertTrue(after.waited() - before.waited() >= 0.5, kind + ": waited " + (after.waited() - before.waited()) + " s");
     }
 
-    /** The group commit's figures for {@code kind}: batches, requests in them, requests timed and their wait. */
-    private record Batches(double count, double sum, double waits, double waited) {
+    /**
+     * The group commit's figures for {@code kind}: batches, requests in them, requests timed and
+     * their wait, batches timed and their time.
+     */
+    private record Batches(double count, double sum, double waits, double waited, double durations, double took) {
     }
 
     private static Batches batches(String kind) {
@@ -156,7 +163,9 @@ class GroupCommitMetricsTest {
         return new Batches(sample(metrics, "agentyard_group_commit_batch_size_count", kind),
                 sample(metrics, "agentyard_group_commit_batch_size_sum", kind),
                 sample(metrics, "agentyard_group_commit_wait_seconds_count", kind),
-                sample(metrics, "agentyard_group_commit_wait_seconds_sum", kind));
+                sample(metrics, "agentyard_group_commit_wait_seconds_sum", kind),
+                sample(metrics, "agentyard_group_commit_duration_seconds_count", kind),
+                sample(metrics, "agentyard_group_commit_duration_seconds_sum", kind));
     }
 
     /** The value of Prometheus sample {@code name{kind="…"}}; 0 before the meter exists (its service's first request). */

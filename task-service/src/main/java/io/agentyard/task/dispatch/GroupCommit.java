@@ -30,8 +30,10 @@ import io.vertx.pgclient.PgException;
  * <p>
  * Metrics, tagged {@code kind} (the name given): {@code agentyard.group_commit.batch_size}, the
  * requests each batch merged (recorded once per batch as it starts, whatever its outcome, so its
- * sum is the requests handled), and {@code agentyard.group_commit.wait}, how long each request
- * waited in the queue before its batch started.
+ * sum is the requests handled), {@code agentyard.group_commit.wait}, how long each request
+ * waited in the queue before its batch started, and {@code agentyard.group_commit.duration}, how
+ * long each batch took from its start until it was answered (committed or failed): the wait of the
+ * requests that queue behind it.
  *
  * @param <Q> a request
  * @param <A> its answer
@@ -59,6 +61,7 @@ final class GroupCommit<Q, A> {
     private final Function<List<Q>, Uni<List<A>>> run;
     private final DistributionSummary batchSize;
     private final Timer waited;
+    private final Timer duration;
     private final ArrayDeque<Waiting<Q, A>> queue = new ArrayDeque<>();
     private boolean running;
 
@@ -78,6 +81,9 @@ final class GroupCommit<Q, A> {
                 .serviceLevelObjectives(BATCH_SIZES).register(metrics);
         this.waited = Timer.builder("agentyard.group_commit.wait").tag("kind", name)
                 .description("Time a group-committed request waited before its batch started")
+                .serviceLevelObjectives(WAITS).register(metrics);
+        this.duration = Timer.builder("agentyard.group_commit.duration").tag("kind", name)
+                .description("Time a group-committed batch took, from its start until it was answered")
                 .serviceLevelObjectives(WAITS).register(metrics);
     }
 
@@ -125,6 +131,7 @@ final class GroupCommit<Q, A> {
         run.apply(requests)
                 .onFailure(GroupCommit::deadlocked).retry().atMost(2)
                 .subscribe().with(answers -> {
+                    duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     for (int i = 0; i < batch.size(); i++) {
                         A answer = answers.get(i);
                         Waiting<Q, A> waiting = batch.get(i);
@@ -132,6 +139,7 @@ final class GroupCommit<Q, A> {
                     }
                     runNext();
                 }, failure -> {
+                    duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     LOG.debugf("A batch of %d %s failed: %s", batch.size(), name, failure.getMessage());
                     batch.forEach(waiting -> on(waiting, () -> waiting.answer().completeExceptionally(failure)));
                     runNext();
