@@ -26,7 +26,7 @@ const W = Number(args.w ?? 16);
 const WARMUP = Number(args.warmup ?? 200);
 // Warm-up repeats (WARMUP orders a round) until the JVM's JIT compiler used less than JIT_QUIET of the
 // service's CPU in a round: the timed drain then measures the service's work, not its compilation.
-const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 8);
+const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 12);
 const ENQUEUE_CONCURRENCY = Number(args['enqueue-concurrency'] ?? 8);
 const TIMEOUT_MS = Number(args['timeout-s'] ?? 300) * 1000;
 const SERVICE_PID = args['service-pid'] ? Number(args['service-pid']) : null; // for its CPU use
@@ -141,7 +141,7 @@ async function groupCommitMetrics() {
     const text = await res.body.text();
     if (res.statusCode !== 200) return null;
     const out = {};
-    const sample = /^agentyard_group_commit_(batch_size_count|batch_size_sum|batch_size_bucket|wait_seconds_count|wait_seconds_sum)\{([^}]*)\}\s+(\S+)/gm;
+    const sample = /^agentyard_group_commit_(batch_size_count|batch_size_sum|batch_size_bucket|wait_seconds_count|wait_seconds_sum|duration_seconds_count|duration_seconds_sum)\{([^}]*)\}\s+(\S+)/gm;
     for (const [, name, labels, value] of text.matchAll(sample)) {
       const kind = /kind="([^"]*)"/.exec(labels)?.[1];
       if (!kind) continue;
@@ -158,8 +158,8 @@ async function groupCommitMetrics() {
 
 /**
  * What the group commit did between two scrapes, by kind: batches, requests, the mean batch size
- * (requests / batches), the mean wait of a request before its batch started, and how many batches
- * had at most k requests (k = 1, 2, 4, … 64). Null when the service did not expose the metrics.
+ * (requests / batches), the mean wait of a request before its batch started, a batch's mean time
+ * from its start until it was answered, and how many batches had at most k requests (k = 1, 2, 4, … 64). Null when the service did not expose the metrics.
  */
 function groupCommitDelta(before, after) {
   if (!before || !after || !Object.keys(after).length) return null;
@@ -171,12 +171,14 @@ function groupCommitDelta(before, after) {
     const batches = d('batch_size_count');
     const requests = d('batch_size_sum');
     const waits = d('wait_count');
+    const ran = d('duration_count');
     const buckets = Object.fromEntries(Object.keys(a).filter((k) => k.startsWith('le_')).map((k) => [k.slice(3), d(k)]));
     out[kind] = {
       batches,
       requests,
       mean_batch_size: batches > 0 ? Number((requests / batches).toFixed(2)) : null,
       mean_wait_ms: waits > 0 ? Number((d('wait_sum') / waits * 1000).toFixed(3)) : null,
+      mean_batch_ms: ran > 0 ? Number((d('duration_sum') / ran * 1000).toFixed(3)) : null,
       batches_of_at_most: buckets,
     };
   }
@@ -316,7 +318,11 @@ async function phase(db, workers, name, max, bulk = false) {
   for (let round = 1; WARMUP > 0 && round <= WARMUP_ROUNDS_MAX; round++) {
     await enqueue(WARMUP, `${name}-warmup-${round}`); // untimed: JIT, connection pools, caches
     await awaitDispatch(db);
+    // scraped around each round as around the timed drain: a service that had served only POSTs
+    // deoptimized its compiled HTTP path at its first GET and recompiled it during the timed drain
+    await groupCommitMetrics();
     const { cpu, per_s: perS } = await drain(workers, max, WARMUP, bulk);
+    await groupCommitMetrics();
     const jitShare = cpu.service_jit_share;
     warmup.push({ round, per_s: perS, service_cpu_ms_per_unit: cpu.service_cpu_ms_per_unit, jit_share: jitShare });
     log(`agentyard ${name}: warm-up round ${round}: service ${cpu.service_cpu_ms_per_unit} CPU-ms/order, ` +
@@ -348,7 +354,7 @@ async function phase(db, workers, name, max, bulk = false) {
       `${r.empty_claims} empty claims, ${r.duplicate_claims} duplicates; cpu ${JSON.stringify(r.cpu)}`);
   if (r.group_commit) {
     log(`agentyard ${name}: group commit ${Object.entries(r.group_commit).map(([kind, g]) =>
-      `${kind} ${g.requests} in ${g.batches} batches (mean ${g.mean_batch_size}, wait ${g.mean_wait_ms} ms)`).join(', ')}`);
+      `${kind} ${g.requests} in ${g.batches} batches (mean ${g.mean_batch_size}, wait ${g.mean_wait_ms} ms, batch ${g.mean_batch_ms} ms)`).join(', ')}`);
   }
   return r;
 }

@@ -209,13 +209,13 @@ for (const n of nList) {
   for (const mode of ['single', 'batch', 'bulk']) {
     const phase = drains.agentyard[n]?.phases?.[mode];
     if (!phase) continue;
-    if (!phase.group_commit) { groupRows.push([`N=${n}`, mode, '–', 'not measured (no group-commit metrics at /q/metrics: an older build?)', '', '', '', '']); continue; }
+    if (!phase.group_commit) { groupRows.push([`N=${n}`, mode, '–', 'not measured (no group-commit metrics at /q/metrics: an older build?)', '', '', '', '', '']); continue; }
     for (const kind of ['claims', 'completions']) {
       const g = phase.group_commit[kind];
       if (!g) continue;
       const share = (k) => (g.batches > 0 && g.batches_of_at_most?.[k] != null ? `${fmt(100 * g.batches_of_at_most[k] / g.batches, 0)}%` : '–');
       groupRows.push([`N=${n}`, mode, kind, g.requests, g.batches, fmt(g.mean_batch_size, 2), fmt(g.mean_wait_ms, 3),
-        GROUP_SIZES.map(share).join(' / ')]);
+        fmt(g.mean_batch_ms, 3), GROUP_SIZES.map(share).join(' / ')]);
     }
   }
 }
@@ -246,7 +246,7 @@ const md = `# Agentyard dispatch benchmark
 
 Run \`${meta.run_id ?? '?'}\`, started ${meta.started_at ?? '?'}, commit \`${meta.git_commit ?? '?'}\`.
 Drains of N = ${nList.map((n) => `**${n}**`).join(' and ')} pending orders, W = **${W}** concurrent clients; ${meta.warmup} untimed
-warm-up orders per phase (Agentyard, pg-boss, graphile-worker, BullMQ); Agentyard repeats its warm-up (up to 8 rounds) until its JIT
+warm-up orders per phase (Agentyard, pg-boss, graphile-worker, BullMQ); Agentyard repeats its warm-up (up to 12 rounds) until its JIT
 compiler threads use under 10% of its CPU in a round, so the timed drain measures a warm service (its JIT share is in the notes). Throughput = N / (time from the start of the drain to the
 last completion). Agentyard's timed tasks: ${nList.map((n) => `N=${n} ${seeded.includes(n) ? 'written with SQL' : 'created by POST /api/tasks'}`).join(', ')}${seeded.length
   ? ` (SQL: a \`queued\` task and one \`pending\` work order each, in the shape TaskService.create and Dispatcher.enqueue write them, without their outbox events; then ANALYZE)` : ''}.
@@ -280,10 +280,12 @@ ${table(['N', 'Phase', 'Statement', 'Seq scans', 'Indexes used', 'ms'], planRows
 
 From task-service's \`/q/metrics\`, scraped just before and just after each timed drain: the claims (and, separately, the completions)
 that went to the database together in one transaction. Mean batch = requests / batches (\`agentyard_group_commit_batch_size\` sum / count);
-mean wait = how long a request waited before its batch started (\`agentyard_group_commit_wait_seconds\` sum / count). Claims include the
+mean wait = how long a request waited before its batch started (\`agentyard_group_commit_wait_seconds\` sum / count); batch ms = a
+batch's time from its start until it was answered (\`agentyard_group_commit_duration_seconds\` sum / count; several run at once,
+up to \`agentyard.task.batches-in-flight\`). Claims include the
 empty ones and those a long-polling claim makes again when woken. Batches of at most 1 / 2 / 4 / 8 / 16 requests, in % of the batches.
 
-${table(['N', 'Phase', 'Kind', 'Requests', 'Batches', 'Mean batch', 'Mean wait ms', 'Batches ≤ 1 / 2 / 4 / 8 / 16'], groupRows)}
+${table(['N', 'Phase', 'Kind', 'Requests', 'Batches', 'Mean batch', 'Mean wait ms', 'Batch ms', 'Batches ≤ 1 / 2 / 4 / 8 / 16'], groupRows)}
 ` : ''}
 ## Wake-up latency
 
