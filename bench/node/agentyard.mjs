@@ -26,7 +26,7 @@ const W = Number(args.w ?? 16);
 const WARMUP = Number(args.warmup ?? 200);
 // Warm-up repeats (WARMUP orders a round) until the JVM's JIT compiler used less than JIT_QUIET of the
 // service's CPU in a round: the timed drain then measures the service's work, not its compilation.
-const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 12);
+const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 16);
 const ENQUEUE_CONCURRENCY = Number(args['enqueue-concurrency'] ?? 8);
 const TIMEOUT_MS = Number(args['timeout-s'] ?? 300) * 1000;
 const SERVICE_PID = args['service-pid'] ? Number(args['service-pid']) : null; // for its CPU use

@@ -38,7 +38,7 @@ const WARMUP = Number(args.warmup ?? 250);
 // Warm-up rounds of WARMUP tasks at WARMUP_RATE, repeated (up to WARMUP_ROUNDS_MAX) while the service's
 // JIT compiler used JIT_QUIET or more of its CPU in the round: the timed part then measures a warm service.
 const WARMUP_RATE = Number(args['warmup-rate'] ?? RATE * 4);
-const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 8);
+const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 16);
 const IDLE_S = Number(args['idle-s'] ?? 20);
 const SETTLE_S = Number(args['settle-s'] ?? 5);
 const POOL = Number(args.pool ?? 10);
