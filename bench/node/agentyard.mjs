@@ -159,7 +159,8 @@ async function groupCommitMetrics() {
 /**
  * What the group commit did between two scrapes, by kind: batches, requests, the mean batch size
  * (requests / batches), the mean wait of a request before its batch started, a batch's mean time
- * from its start until it was answered, and how many batches had at most k requests (k = 1, 2, 4, … 64). Null when the service did not expose the metrics.
+ * from its start until it was answered, and how many batches had at most k requests (k = 1, 2, 4,
+ * … 64). Null when the service did not expose the metrics.
  */
 function groupCommitDelta(before, after) {
   if (!before || !after || !Object.keys(after).length) return null;

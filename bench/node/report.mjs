@@ -281,8 +281,7 @@ ${table(['N', 'Phase', 'Statement', 'Seq scans', 'Indexes used', 'ms'], planRows
 From task-service's \`/q/metrics\`, scraped just before and just after each timed drain: the claims (and, separately, the completions)
 that went to the database together in one transaction. Mean batch = requests / batches (\`agentyard_group_commit_batch_size\` sum / count);
 mean wait = how long a request waited before its batch started (\`agentyard_group_commit_wait_seconds\` sum / count); batch ms = a
-batch's time from its start until it was answered (\`agentyard_group_commit_duration_seconds\` sum / count; several run at once,
-up to \`agentyard.task.batches-in-flight\`). Claims include the
+batch's time from its start until it was answered (\`agentyard_group_commit_duration_seconds\` sum / count). Claims include the
 empty ones and those a long-polling claim makes again when woken. Batches of at most 1 / 2 / 4 / 8 / 16 requests, in % of the batches.
 
 ${table(['N', 'Phase', 'Kind', 'Requests', 'Batches', 'Mean batch', 'Mean wait ms', 'Batch ms', 'Batches ≤ 1 / 2 / 4 / 8 / 16'], groupRows)}
