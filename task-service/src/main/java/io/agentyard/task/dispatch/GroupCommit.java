@@ -130,8 +130,8 @@ final class GroupCommit<Q, A> {
         List<Q> requests = batch.stream().map(Waiting::request).toList();
         run.apply(requests)
                 .onFailure(GroupCommit::deadlocked).retry().atMost(2)
+                .onTermination().invoke(() -> duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
                 .subscribe().with(answers -> {
-                    duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     for (int i = 0; i < batch.size(); i++) {
                         A answer = answers.get(i);
                         Waiting<Q, A> waiting = batch.get(i);
@@ -139,7 +139,6 @@ final class GroupCommit<Q, A> {
                     }
                     runNext();
                 }, failure -> {
-                    duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     LOG.debugf("A batch of %d %s failed: %s", batch.size(), name, failure.getMessage());
                     batch.forEach(waiting -> on(waiting, () -> waiting.answer().completeExceptionally(failure)));
                     runNext();
