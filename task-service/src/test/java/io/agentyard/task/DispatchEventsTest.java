@@ -84,8 +84,11 @@ class DispatchEventsTest {
             return traced.get().size() == 5;
         });
         List<EventEnvelope> published = traced.get();
-        // recorded as one outbox row per change (claim, completion), each event its own stream entry
-        assertEquals(2, api.count("select count(*) from task.outbox where subject_id = '" + orderId + "'"));
+        // recorded as one outbox row per change (creation with dispatch, claim, completion), each
+        // event its own stream entry: nine events of the task and its order in three rows
+        String ofTaskOrOrder = " from task.outbox_events where subject_id in ('" + taskId + "', '" + orderId + "')";
+        assertEquals(9, api.count("select count(*)" + ofTaskOrOrder));
+        assertEquals(3, api.count("select count(distinct seq)" + ofTaskOrOrder));
         assertEquals(0, api.count("select count(*) from task.outbox_events where published_at is null"
                 + " and envelope ->> 'traceparent' like '%" + TRACE_ID + "%'"));
 
@@ -152,6 +155,43 @@ class DispatchEventsTest {
                 + "' and event_type = 'task.completed'"));
         assertEquals(1, api.count("select count(*) from task.tasks where id = '" + taskId
                 + "' and status = 'blocked' and completed_at is null"));
+    }
+
+    @Test
+    void aCreatedTaskGoesStraightToItsQueueAndPublishesItsFourEventsInOrder() {
+        String taskId = create(owner, task("docs", "autonomous"));
+        assertEquals(1, api.count("select count(*) from task.work_orders where task_id = '" + taskId
+                + "' and status = 'pending'"));
+        String orderId = api.orderOf(taskId);
+        assertEquals(1, api.count("select count(*) from task.tasks where id = '" + taskId + "' and status = 'queued'"));
+
+        List<EventEnvelope> published = eventsOf(Set.of(taskId, orderId), 4);
+        assertEquals(List.of(TaskEvents.TASK_CREATED, TaskEvents.TASK_STATUS_CHANGED, TaskEvents.TASK_DISPATCHED,
+                TaskEvents.WORK_ORDER_ENQUEUED), published.stream().map(EventEnvelope::type).toList());
+        assertEquals(new TaskEvents.TaskStatusChanged(UUID.fromString(taskId), "pending", "queued", null),
+                published.get(1).data(TaskEvents.TaskStatusChanged.class));
+        assertEquals(UUID.fromString(orderId), published.get(2).data(TaskEvents.TaskDispatched.class).workOrderId());
+        assertEquals(1, api.count("select count(distinct seq) from task.outbox_events where subject_id in ('"
+                + taskId + "', '" + orderId + "')"), "the creation's events are one outbox row");
+
+        // a task that waits for approval is stored pending, with its creation's event only
+        String waiting = create(owner, task("docs", "human_required"));
+        assertEquals(1, api.count("select count(*) from task.tasks where id = '" + waiting + "' and status = 'pending'"));
+        assertEquals(0, api.count("select count(*) from task.work_orders where task_id = '" + waiting + "'"));
+        assertEquals(List.of(TaskEvents.TASK_CREATED),
+                eventsOf(Set.of(waiting), 1).stream().map(EventEnvelope::type).toList());
+    }
+
+    /** The events about {@code subjects} on the stream, in stream order, once {@code count} of them are there. */
+    private List<EventEnvelope> eventsOf(Set<String> subjects, int count) {
+        AtomicReference<List<EventEnvelope>> found = new AtomicReference<>(List.of());
+        Eventually.await(Duration.ofSeconds(10), count + " events of " + subjects + " on the stream", () -> {
+            found.set(redis.stream(String.class).xrange(events.streamOf(TaskEvents.SOURCE), StreamRange.of("-", "+"))
+                    .stream().map(StreamMessage::payload).map(fields -> EventJson.read(fields.get("envelope")))
+                    .filter(e -> subjects.contains(e.subjectId())).toList());
+            return found.get().size() >= count;
+        });
+        return found.get();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.agentyard.shared.events;
 
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +27,15 @@ public final class EventJson {
             return MAPPER.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Several envelopes as one JSON array (an outbox row holding the events of one change). */
+    public static String writeAll(List<EventEnvelope> envelopes) {
+        try {
+            return MAPPER.writeValueAsString(envelopes);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("events cannot be written as JSON: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.agentyard.shared.events;
 
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,27 +28,59 @@ public class Outbox {
                 + " values (?1, ?2, ?3, cast(cast(?4 as text) as jsonb), ?5)";
     }
 
+    /** An event to record: its type, what it is about, and its payload (schema version 1). */
+    public record Event(String type, Object subjectId, Object payload) {
+    }
+
     /** Records one event; must run inside {@code @WithTransaction} / {@code Panache.withTransaction}. */
     public Uni<EventEnvelope> record(String type, Object subjectId, Object payload) {
         return record(type, subjectId, 1, payload);
     }
 
+    /** Records {@code event}; as {@link #record(String, Object, Object)}. */
+    public Uni<EventEnvelope> record(Event event) {
+        return record(event.type(), event.subjectId(), 1, event.payload());
+    }
+
     public Uni<EventEnvelope> record(String type, Object subjectId, int schemaVersion, Object payload) {
-        EventEnvelope envelope = new EventEnvelope(Uuids.timeOrdered(), type, source,
-                subjectId == null ? null : subjectId.toString(), Instant.now(), schemaVersion, tracing.traceparent(),
-                EventJson.tree(payload));
+        EventEnvelope envelope = envelope(type, subjectId, schemaVersion, payload);
+        return insert(envelope, EventJson.write(envelope)).replaceWith(envelope);
+    }
+
+    /**
+     * Records the events of one change in one row (a JSON array, which the relay publishes as one
+     * stream entry per event, in order): one insert where each event would take its own. The row's
+     * id, type and subject are its first event's. Must run inside a transaction, as {@link #record}.
+     */
+    public Uni<List<EventEnvelope>> recordAll(List<Event> events) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("no events to record");
+        }
+        List<EventEnvelope> envelopes = events.stream()
+                .map(event -> envelope(event.type(), event.subjectId(), 1, event.payload())).toList();
+        String json = envelopes.size() == 1 ? EventJson.write(envelopes.get(0)) : EventJson.writeAll(envelopes);
+        return insert(envelopes.get(0), json).replaceWith(envelopes);
+    }
+
+    private EventEnvelope envelope(String type, Object subjectId, int schemaVersion, Object payload) {
+        return new EventEnvelope(Uuids.timeOrdered(), type, source, subjectId == null ? null : subjectId.toString(),
+                Instant.now(), schemaVersion, tracing.traceparent(), EventJson.tree(payload));
+    }
+
+    /** Inserts a row keyed by {@code first} (its id, type, subject and time) holding {@code json}. */
+    private Uni<Integer> insert(EventEnvelope first, String json) {
         return Panache.currentTransaction().chain(transaction -> {
             if (transaction == null) {
                 return Uni.createFrom().failure(new IllegalStateException(
-                        "Outbox.record(" + type + ") must run inside a transaction"));
+                        "Outbox.record(" + first.type() + ") must run inside a transaction"));
             }
             return Panache.getSession().chain(session -> session.createNativeQuery(insert)
-                    .setParameter(1, envelope.id())
-                    .setParameter(2, type)
-                    .setParameter(3, envelope.subjectId())
-                    .setParameter(4, EventJson.write(envelope))
-                    .setParameter(5, envelope.occurredAt())
+                    .setParameter(1, first.id())
+                    .setParameter(2, first.type())
+                    .setParameter(3, first.subjectId())
+                    .setParameter(4, json)
+                    .setParameter(5, first.occurredAt())
                     .executeUpdate());
-        }).replaceWith(envelope);
+        });
     }
 }

@@ -81,13 +81,17 @@ public class TaskService {
                     task.timeoutSeconds = request.timeoutSeconds();
                     task.createdAt = now;
                     task.updatedAt = now;
-                    return tasks.persist(task);
+                    Outbox.Event created = new Outbox.Event(TaskEvents.TASK_CREATED, task.id,
+                            new TaskEvents.TaskCreated(task.id, task.createdBy, task.projectId, task.parentTaskId,
+                                    task.taskType.name(), task.permissionLevel.name(), task.priority.name(), task.title));
+                    if (request.dependsOn() == null || request.dependsOn().isEmpty()) {
+                        return dispatcher.createUnblocked(task, created).replaceWith(task);
+                    }
+                    return tasks.persist(task)
+                            .call(() -> outbox.record(created))
+                            .call(() -> addInitialDependencies(caller, task, request.dependsOn()))
+                            .call(() -> dispatcher.dispatchIfReady(task));
                 })
-                .call(task -> outbox.record(TaskEvents.TASK_CREATED, task.id, new TaskEvents.TaskCreated(task.id,
-                        task.createdBy, task.projectId, task.parentTaskId, task.taskType.name(),
-                        task.permissionLevel.name(), task.priority.name(), task.title)))
-                .call(task -> addInitialDependencies(caller, task, request.dependsOn()))
-                .call(dispatcher::dispatchIfReady)
                 .map(TaskDtos.TaskResponse::from));
     }
 

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# What creating a task costs: one caller POSTing /api/tasks one at a time to a task-service with
+# nothing else running (no claimers), after a warm-up; latency p50/p99 and the CPU per create of the
+# service and of PostgreSQL. Given several builds (quarkus-app directories, e.g. one from another
+# commit), runs them in turn, ROUNDS times, so that they are compared in one session.
+#
+#   bash bench/creates.sh [QUARKUS_APP_DIR ...]    # default: task-service/target/quarkus-app
+#   BENCH_CREATES_N=3000 BENCH_CREATES_WARMUP=20000 BENCH_CREATES_ROUNDS=2
+#
+# Writes bench/results/creates-latest.md. PGHOST/PGPORT/PGUSER as for psql; Redis at REDIS_URL.
+set -Eeuo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+N=${BENCH_CREATES_N:-3000}
+WARMUP=${BENCH_CREATES_WARMUP:-20000}
+ROUNDS=${BENCH_CREATES_ROUNDS:-2}
+APPS=("$@"); [[ ${#APPS[@]} -gt 0 ]] || APPS=("$ROOT/task-service/target/quarkus-app")
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/agentyard-creates.XXXXXX")
+PID=""; DB=""
+cleanup() {
+  [[ -n $PID ]] && { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+  [[ -n $DB ]] && dropdb --force --if-exists "$DB" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+[[ -d $BENCH_DIR/node/node_modules ]] || (cd "$BENCH_DIR/node" && npm ci --silent)
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private.pem" 2>/dev/null
+openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
+
+run() {  # app dir, result file
+  DB="bench_creates_$$"; createdb "$DB"
+  local port=$((20000 + RANDOM % 10000))
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$port AGENTYARD_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" \
+  AGENTYARD_DB_USER="$PGUSER" AGENTYARD_JWKS_URL="file:$WORK/public.pem" AGENTYARD_EVENTS_KEY_PREFIX="bench:creates:$$:" \
+  AGENTYARD_REDIS_URL="$REDIS_URL" java -jar "$1/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 240); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready") == 200 ]] && break
+    kill -0 "$PID" 2>/dev/null || { tail -n 20 "$WORK/service.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  node "$BENCH_DIR/node/creates.mjs" --base "http://127.0.0.1:$port" --key "$WORK/private.pem" --service-pid "$PID" \
+    --db-name "$DB" --n "$N" --warmup "$WARMUP" --out "$2"
+  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+  dropdb --force "$DB"; DB=""
+}
+
+rows=()
+for round in $(seq 1 "$ROUNDS"); do
+  for i in "${!APPS[@]}"; do
+    run "${APPS[$i]}" "$WORK/r$round-$i.json"
+    rows+=("$(jq -r --arg app "${APPS[$i]}" --arg round "$round" \
+      '"| \($app) | \($round) | \(.p50 * 100 | round / 100) | \(.p99 * 100 | round / 100) | \(.n / .cpu.wall_ms * 1000 | round) | \(.cpu.service_cpu_ms_per_unit) (JIT \(.cpu.service_jit_cpu_ms_per_unit)) | \(.cpu.postgres_cpu_ms_per_unit) |"' \
+      "$WORK/r$round-$i.json")")
+  done
+done
+{
+  echo "# Creating a task: one caller, one create at a time"
+  echo
+  echo "$(date -u +%Y-%m-%dT%H:%MZ), commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`: $N timed \`POST /api/tasks\` (autonomous, no"
+  echo "project, no dependencies: each dispatched at once) after $WARMUP untimed, on a fresh database; builds in turn."
+  echo
+  echo "| build | round | p50 ms | p99 ms | creates/s | service CPU ms/create | PostgreSQL CPU ms/create |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} > "$BENCH_DIR/results/creates-latest.md"
+cat "$BENCH_DIR/results/creates-latest.md"
