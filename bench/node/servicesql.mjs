@@ -5,13 +5,19 @@ import { join } from 'node:path';
 
 const DISPATCH = 'task-service/src/main/java/io/agentyard/task/dispatch';
 
-/** The text block NAME of FILE (under the dispatch package), comments dropped, on one line. */
-export function textBlock(root, file, name) {
+/**
+ * The text block NAME of FILE (under the dispatch package), comments dropped, on one line; with
+ * `optional`, null when FILE has no such block (older sources) instead of an error.
+ */
+export function textBlock(root, file, name, { optional = false } = {}) {
   const path = join(root, DISPATCH, file);
   if (!existsSync(path)) throw new Error(`FAILED: no ${path}`);
   const source = readFileSync(path, 'utf8');
   const match = source.match(new RegExp(`String ${name}\\s*=\\s*"""([\\s\\S]*?)""";`));
-  if (!match) throw new Error(`FAILED: no text block ${name} in ${file}`);
+  if (!match) {
+    if (optional) return null;
+    throw new Error(`FAILED: no text block ${name} in ${file}`);
+  }
   // one line: pgbench reads a statement per line (\gset must follow it)
   return match[1].replace(/--[^\n]*\n/g, '\n').replace(/\s+/g, ' ').trim();
 }
@@ -44,8 +50,7 @@ export function claimForPlan(root) {
   // WorkOrderQueue's CLAIM (LOCK_WORKERS runs before it in the same transaction): $1 workers, $2 wanted,
   // $3 traces, $4 queues, $5 claiming statuses, $6 lease s, $7 default timeout s, $8/$9 task statuses,
   // $10/$11 event types, $12 wanted in all. Planned as the busy service issues it: all W workers at once.
-  const pinned = readFileSync(join(root, DISPATCH, source), 'utf8').includes('String PINNED_PLANS')
-    ? textBlock(root, source, 'PINNED_PLANS') : null;
+  const pinned = textBlock(root, source, 'PINNED_PLANS', { optional: true });
   return {
     source, name: 'CLAIM', sql: textBlock(root, source, 'CLAIM'), pinned,
     types: ['uuid[]', 'int[]', 'text[]', 'text[]', 'text[]', 'int', 'int', 'text', 'text', 'text', 'text', 'int'],
