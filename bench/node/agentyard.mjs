@@ -34,6 +34,7 @@ const SEED = args.seed === 'true';
 const ROOT = args.root ?? null; // the repository, for the claim's plan
 const DB_NAME = basename(new URL(DB).pathname);
 const QUEUE = 'feature';
+const EMPTY_QUEUE = 'bench_never_filled'; // the empty claims' queue: no task ever goes there
 // defaults of task-service (application.properties): what Dispatcher.enqueue gives each order
 const MAX_RETRIES = Number(args['max-retries'] ?? 3);
 
@@ -247,6 +248,35 @@ async function drain(workers, max, total, bulk = false) {
 }
 
 /**
+ * The cheapest real request of the worker's API, a floor under the drains' per-order figures: W
+ * clients loop claims (max 1, no wait) on a queue that never has work until `total` have answered,
+ * after an untimed round of `warmup`. Each is a whole claim (HTTP, token, JSON, validation, tracing,
+ * a group-committed transaction that finds nothing and writes nothing) without an order's writes.
+ */
+async function emptyClaims(workers, total, warmup) {
+  const run = async (count) => {
+    let sent = 0;
+    const latencies = [];
+    const meter = cpuMeter({ servicePid: SERVICE_PID, dbs: [DB_NAME] });
+    const t0 = now();
+    await Promise.all(workers.map(async (worker) => {
+      while (sent < count) {
+        sent++;
+        const { body, ms } = await post('/api/work-orders/claim', worker.token, { queues: [EMPTY_QUEUE], max: 1, waitSeconds: 0 }, 200);
+        if (!Array.isArray(body) || body.length) throw new Error(`a claim on ${EMPTY_QUEUE} answered ${JSON.stringify(body).slice(0, 300)}`);
+        latencies.push(ms);
+      }
+    }));
+    const wallMs = now() - t0;
+    return summarize({ done: sent, wallMs, latencies, extra: { cpu: meter.stop(sent) } });
+  };
+  await run(warmup);
+  const r = await run(total);
+  log(`agentyard empty claims: ${r.per_s} requests/s, p50 ${r.latency_ms.p50} ms; cpu ${JSON.stringify(r.cpu)}`);
+  return r;
+}
+
+/**
  * Writes `count` queued tasks and their pending work orders with SQL, as TaskService.create and
  * Dispatcher.enqueue (payloadOf) write them for a request with a title, type feature, autonomous,
  * priority normal and nothing else (no timeout: the order's timeout_seconds stays null, its attempt 0);
@@ -369,6 +399,7 @@ main(async () => {
     result.phases.single = await phase(db, workers, 'single', 1);
     result.phases.batch = await phase(db, workers, 'batch', 10);
     result.phases.bulk = await phase(db, workers, 'bulk', 10, true);
+    result.phases.empty = await emptyClaims(workers, Math.min(N, 20_000), WARMUP);
   } finally {
     await db.end();
     await agent.close();

@@ -84,6 +84,11 @@ function drainRows(n) {
   if (ay?.phases.bulk) {
     add('agentyard', 'Agentyard', 'batch claim (max=10), the batch completed in one request', ay.phases.bulk, 'orders/s', ayNotes);
   }
+  if (ay?.phases.empty) {
+    add('agentyard', 'Agentyard', 'empty claims (max 1, a queue with no work): one request\'s floor', ay.phases.empty, 'requests/s',
+      (p) => [`${p.done} in ${fmt(p.wall_ms / 1000, 2)} s`, 'CPU columns per request: HTTP, token, JSON, tracing and a group-committed transaction that finds nothing',
+        p.cpu?.service_jit_cpu_ms_per_unit != null ? `of the service's CPU, JIT compiler ${fmt(p.cpu.service_jit_cpu_ms_per_unit, 3)} ms/request` : null]);
+  }
 
   const boss = drains.pgboss[n];
   const bossName = boss ? `pg-boss ${boss.version}` : 'pg-boss';
