@@ -1,9 +1,10 @@
 package io.agentyard.shared.events;
 
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -124,10 +125,10 @@ public class EventTracing {
             SpanBuilder builder = tracer.spanBuilder("publish " + stream).setNoParent()
                     .setSpanKind(SpanKind.PRODUCER).setAttribute(SYSTEM, "redis").setAttribute(DESTINATION, stream)
                     .setAttribute(OPERATION, "publish").setAttribute(BATCH, (long) traceparents.size());
-            List<String> distinct = new ArrayList<>(traceparents.size());
+            // a round of 200 events links each trace once (the events of one change share theirs)
+            Set<String> linked = new HashSet<>();
             for (String traceparent : traceparents) {
-                if (traceparent != null && !distinct.contains(traceparent)) {
-                    distinct.add(traceparent);
+                if (traceparent != null && linked.add(traceparent)) {
                     SpanContext event = spanContextOf(traceparent);
                     if (event.isValid()) {
                         builder.addLink(event);
