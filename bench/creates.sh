@@ -5,7 +5,7 @@
 # commit), runs them in turn, ROUNDS times, so that they are compared in one session.
 #
 #   bash bench/creates.sh [QUARKUS_APP_DIR ...]    # default: task-service/target/quarkus-app
-#   BENCH_CREATES_N=3000 BENCH_CREATES_WARMUP=20000 BENCH_CREATES_ROUNDS=2
+#   BENCH_CREATES_N=3000 BENCH_CREATES_WARMUP=20000 BENCH_CREATES_ROUNDS=2 BENCH_JAVA_OPTS=...
 #
 # Writes bench/results/creates-latest.md. PGHOST/PGPORT/PGUSER as for psql; Redis at REDIS_URL.
 set -Eeuo pipefail
@@ -25,23 +25,16 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# shellcheck source=bench/lib/task-service.sh
+source "$BENCH_DIR/lib/task-service.sh"
 [[ -d $BENCH_DIR/node/node_modules ]] || (cd "$BENCH_DIR/node" && npm ci --silent)
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private.pem" 2>/dev/null
 openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
 
 run() {  # app dir, result file
   DB="bench_creates_$$"; createdb "$DB"
-  local port=$((20000 + RANDOM % 10000))
-  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$port AGENTYARD_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" \
-  AGENTYARD_DB_USER="$PGUSER" AGENTYARD_JWKS_URL="file:$WORK/public.pem" AGENTYARD_EVENTS_KEY_PREFIX="bench:creates:$$:" \
-  AGENTYARD_REDIS_URL="$REDIS_URL" java -jar "$1/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 240); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready") == 200 ]] && break
-    kill -0 "$PID" 2>/dev/null || { tail -n 20 "$WORK/service.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  node "$BENCH_DIR/node/creates.mjs" --base "http://127.0.0.1:$port" --key "$WORK/private.pem" --service-pid "$PID" \
+  start_task_service "$1" "$DB" "bench:creates:$$:"
+  node "$BENCH_DIR/node/creates.mjs" --base "http://127.0.0.1:$PORT" --key "$WORK/private.pem" --service-pid "$PID" \
     --db-name "$DB" --n "$N" --warmup "$WARMUP" --out "$2"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
   dropdb --force "$DB"; DB=""

@@ -24,22 +24,14 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# shellcheck source=bench/lib/task-service.sh
+source "$BENCH_DIR/lib/task-service.sh"
 [[ -d $BENCH_DIR/node/node_modules ]] || (cd "$BENCH_DIR/node" && npm ci --silent)
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private.pem" 2>/dev/null
 openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
 createdb "$DB"
-port=$((20000 + RANDOM % 10000))
-# shellcheck disable=SC2086
-QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$port AGENTYARD_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" \
-AGENTYARD_DB_USER="$PGUSER" AGENTYARD_JWKS_URL="file:$WORK/public.pem" AGENTYARD_EVENTS_KEY_PREFIX="$PREFIX" \
-AGENTYARD_REDIS_URL="$REDIS_URL" java ${BENCH_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 240); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready") == 200 ]] && break
-  kill -0 "$PID" 2>/dev/null || { tail -n 20 "$WORK/service.log" >&2; exit 1; }
-  sleep 0.5
-done
-node "$BENCH_DIR/node/floor.mjs" --base "http://127.0.0.1:$port" --db "postgres://$PGUSER@$PGHOST:$PGPORT/$DB" \
+start_task_service "$APP" "$DB" "$PREFIX"
+node "$BENCH_DIR/node/floor.mjs" --base "http://127.0.0.1:$PORT" --db "postgres://$PGUSER@$PGHOST:$PGPORT/$DB" \
   --key "$WORK/private.pem" --service-pid "$PID" --n "$N" --rounds "$ROUNDS" --out "$WORK/floor.json" > /dev/null
 {
   echo "# What one request costs task-service"

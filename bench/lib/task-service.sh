@@ -1,0 +1,20 @@
+# Sourced by bench scripts: starts a task-service build on a free-ish port of 127.0.0.1 and waits until
+# it is ready. Needs WORK (with public.pem, the token key), PGHOST/PGPORT/PGUSER and REDIS_URL.
+#
+#   start_task_service APP_DIR DATABASE REDIS_PREFIX    # sets PID and PORT; the log is $WORK/service.log
+#   BENCH_JAVA_OPTS: extra JVM options
+start_task_service() {
+  PORT=$((20000 + RANDOM % 10000))
+  # shellcheck disable=SC2086
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT AGENTYARD_DB_URL="postgresql://$PGHOST:$PGPORT/$2" \
+  AGENTYARD_DB_USER="$PGUSER" AGENTYARD_JWKS_URL="file:$WORK/public.pem" AGENTYARD_EVENTS_KEY_PREFIX="$3" \
+  AGENTYARD_REDIS_URL="$REDIS_URL" java ${BENCH_JAVA_OPTS:-} -jar "$1/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 240); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready") == 200 ]] && return 0
+    kill -0 "$PID" 2>/dev/null || { tail -n 20 "$WORK/service.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "task-service not ready within 120 s" >&2
+  exit 1
+}
