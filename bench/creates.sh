@@ -27,9 +27,7 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=bench/lib/task-service.sh
 source "$BENCH_DIR/lib/task-service.sh"
-[[ -d $BENCH_DIR/node/node_modules ]] || (cd "$BENCH_DIR/node" && npm ci --silent)
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private.pem" 2>/dev/null
-openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
+prepare_drivers_and_keys
 
 run() {  # app dir, result file
   DB="bench_creates_$$"; createdb "$DB"

@@ -26,9 +26,7 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=bench/lib/task-service.sh
 source "$BENCH_DIR/lib/task-service.sh"
-[[ -d $BENCH_DIR/node/node_modules ]] || (cd "$BENCH_DIR/node" && npm ci --silent)
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private.pem" 2>/dev/null
-openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
+prepare_drivers_and_keys
 createdb "$DB"
 start_task_service "$APP" "$DB" "$PREFIX"
 node "$BENCH_DIR/node/floor.mjs" --base "http://127.0.0.1:$PORT" --db "postgres://$PGUSER@$PGHOST:$PGPORT/$DB" \

@@ -1,6 +1,15 @@
-# Sourced by bench scripts: starts a task-service build on a free-ish port of 127.0.0.1 and waits until
-# it is ready. Needs WORK (with public.pem, the token key), PGHOST/PGPORT/PGUSER and REDIS_URL.
-#
+# Sourced by bench scripts (BENCH_DIR set): what a script needs to run task-service on its own.
+# Needs WORK, PGHOST/PGPORT/PGUSER and REDIS_URL.
+
+# The Node drivers' packages (from the lock file) and the key pair that signs the run's tokens
+# ($WORK/private.pem; the service reads $WORK/public.pem).
+prepare_drivers_and_keys() {
+  [[ -d $BENCH_DIR/node/node_modules ]] || (cd "$BENCH_DIR/node" && npm ci --silent)
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private.pem" 2>/dev/null
+  openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
+}
+
+# Starts a task-service build on a free-ish port of 127.0.0.1 and waits until it is ready.
 #   start_task_service APP_DIR DATABASE REDIS_PREFIX    # sets PID and PORT; the log is $WORK/service.log
 #   BENCH_JAVA_OPTS: extra JVM options
 start_task_service() {
