@@ -16,6 +16,7 @@ import pg from 'pg';
 import { Agent, request } from 'undici';
 import { loadPrivateKey, makeToken } from './jwt.mjs';
 import { claimForPlan, planScans } from './servicesql.mjs';
+import { EMPTY_QUEUE, registerWorkers } from './workers.mjs';
 import { JIT_QUIET, cpuMeter, emit, log, main, now, parseArgs, required, runLimited, summarize, withTimeout } from './stats.mjs';
 
 const args = parseArgs();
@@ -34,7 +35,6 @@ const SEED = args.seed === 'true';
 const ROOT = args.root ?? null; // the repository, for the claim's plan
 const DB_NAME = basename(new URL(DB).pathname);
 const QUEUE = 'feature';
-const EMPTY_QUEUE = 'bench_never_filled'; // the empty claims' queue: no task ever goes there
 // defaults of task-service (application.properties): what Dispatcher.enqueue gives each order
 const MAX_RETRIES = Number(args['max-retries'] ?? 3);
 
@@ -71,21 +71,6 @@ async function post(path, token, body, expected) {
     throw new Error(`POST ${path} ${JSON.stringify(body)} -> ${res.statusCode} (expected ${expected}): ${text.slice(0, 500)}`);
   }
   return { status: res.statusCode, body: text ? JSON.parse(text) : null, ms };
-}
-
-/** Registers W workers directly in task-service's database and mints their tokens. */
-async function registerWorkers(db) {
-  const workers = [];
-  for (let i = 0; i < W; i++) {
-    const id = randomUUID();
-    await db.query(
-      `INSERT INTO task.workers (id, worker_type, max_concurrent_tasks, status, updated_at)
-       VALUES ($1, 'feature', 10, 'idle', now())`,
-      [id],
-    );
-    workers.push({ id, token: makeToken(key, { sub: id, upn: `bench-worker-${i}`, role: 'worker' }) });
-  }
-  return workers;
 }
 
 let tasksCreated = 0;
@@ -395,7 +380,7 @@ main(async () => {
   await db.connect();
   const result = { name: 'Agentyard', n: N, w: W, warmup: WARMUP, enqueue_method: SEED ? 'sql' : 'api', phases: {} };
   try {
-    const workers = await registerWorkers(db);
+    const workers = await registerWorkers(db, key, W);
     result.phases.single = await phase(db, workers, 'single', 1);
     result.phases.batch = await phase(db, workers, 'batch', 10);
     result.phases.bulk = await phase(db, workers, 'bulk', 10, true);

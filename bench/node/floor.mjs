@@ -6,11 +6,11 @@
 //
 //   node floor.mjs --base http://127.0.0.1:PORT --db postgres://.../DB --key private.pem --service-pid PID
 //        [--n 20000] [--w 16] [--warmup-rounds 4] [--rounds 2] [--out file.json]
-import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { loadPrivateKey, makeToken } from './jwt.mjs';
+import { loadPrivateKey } from './jwt.mjs';
+import { EMPTY_QUEUE, registerWorkers } from './workers.mjs';
 import { cpuMeter, emit, log, main, now, parseArgs, required } from './stats.mjs';
 
 const args = parseArgs();
@@ -27,7 +27,7 @@ const KINDS = {
   invalid_claim: { what: 'a worker\'s claim refused by validation (400)', request: (token) => ({ method: 'POST', path: '/api/work-orders/claim', token,
     body: { queues: [], max: 1 }, status: 400 }) },
   empty_claim: { what: 'a worker\'s claim on a queue that never has work (200, [])', request: (token) => ({ method: 'POST', path: '/api/work-orders/claim', token,
-    body: { queues: ['bench_never_filled'], max: 1, waitSeconds: 0 }, status: 200 }) },
+    body: { queues: [EMPTY_QUEUE], max: 1, waitSeconds: 0 }, status: 200 }) },
 };
 
 main(async () => {
@@ -35,13 +35,7 @@ main(async () => {
   await db.connect();
   const agent = new Agent({ connections: W, keepAliveTimeout: 30_000, pipelining: 1 });
   const key = loadPrivateKey(required(args, 'key'));
-  const tokens = [];
-  for (let i = 0; i < W; i++) {
-    const id = randomUUID();
-    await db.query(`INSERT INTO task.workers (id, worker_type, max_concurrent_tasks, status, updated_at)
-                    VALUES ($1, 'feature', 10, 'idle', now())`, [id]);
-    tokens.push(makeToken(key, { sub: id, upn: `bench-worker-${i}`, role: 'worker' }));
-  }
+  const tokens = (await registerWorkers(db, key, W)).map((worker) => worker.token);
   const run = async (kind, count) => {
     let sent = 0;
     const meter = cpuMeter({ servicePid: SERVICE_PID, dbs: [basename(new URL(DB).pathname)] });

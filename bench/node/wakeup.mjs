@@ -17,7 +17,6 @@
 //   node wakeup.mjs --system agentyard --base http://127.0.0.1:PORT --db postgres://.../DB --key private.pem \
 //        --service-pid PID [--claimers 1000] [--rate 50] [--tasks 500] [--warmup 250] [--idle-s 20] [--out f.json]
 //   node wakeup.mjs --system pgboss|graphile --db postgres://.../DB [same knobs]
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
@@ -73,6 +72,7 @@ function created(key, sent, answered, timed) {
 // --- Agentyard --------------------------------------------------------------------------------
 async function agentyard() {
   const { loadPrivateKey, makeToken } = await import('./jwt.mjs');
+  const { registerWorkers } = await import('./workers.mjs');
   const BASE = required(args, 'base');
   const key = loadPrivateKey(required(args, 'key'));
   const developer = makeToken(key, { role: 'developer', upn: 'bench-developer', ttlSeconds: 4 * 3600 });
@@ -101,11 +101,8 @@ async function agentyard() {
 
   const db = new pg.Client({ connectionString: DB });
   await db.connect();
-  const ids = Array.from({ length: CLAIMERS }, () => randomUUID());
-  await db.query(`INSERT INTO task.workers (id, worker_type, max_concurrent_tasks, status, updated_at)
-                  SELECT id, 'feature', 10, 'idle', now() FROM unnest($1::uuid[]) id`, [ids]);
+  const workers = await registerWorkers(db, key, CLAIMERS, { name: 'bench-wake', ttlSeconds: 4 * 3600 });
   await db.end();
-  const workers = ids.map((id, i) => ({ id, token: makeToken(key, { sub: id, upn: `bench-wake-${i}`, role: 'worker', ttlSeconds: 4 * 3600 }) }));
 
   let stopping = false;
   let failure = null;
