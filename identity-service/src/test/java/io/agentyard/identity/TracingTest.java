@@ -100,7 +100,7 @@ class TracingTest {
         assertFalse(round.getParentSpanContext().isValid(), "a round publishes many traces' events: linked, not a child");
         assertTrue(spans.ofTrace(round.getTraceId()).stream().anyMatch(span -> span.getKind() == SpanKind.CLIENT
                         && "redis".equals(dbSystem(span)) && span.getParentSpanId().equals(round.getSpanId())),
-                "its XADDs are Redis spans under it");
+                "its Redis call (the XADDs of the round) is a span under it");
     }
 
     @Test
