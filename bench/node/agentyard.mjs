@@ -355,7 +355,9 @@ async function phase(db, workers, name, max, bulk = false) {
   await db.query('CHECKPOINT');
   const backlogBefore = await outboxBacklog(db);
   const metricsBefore = await groupCommitMetrics();
+  const startedAt = new Date().toISOString();
   const r = await drain(workers, max, N, bulk);
+  r.window = { start: startedAt, end: new Date().toISOString() }; // to cut a profile (JFR) to the timed drain
   // every request of the drain has been answered (its batch started before): all are counted
   r.group_commit = groupCommitDelta(metricsBefore, await groupCommitMetrics());
   r.enqueue_method = SEED ? 'sql' : 'api';
