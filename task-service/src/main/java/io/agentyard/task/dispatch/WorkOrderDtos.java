@@ -46,19 +46,37 @@ public final class WorkOrderDtos {
             @Min(0) @Max(MAX_WAIT_SECONDS) Integer waitSeconds) {
     }
 
-    /** A successful run's outcome; {@code attempt} is the claimed order's (its fencing token). */
+    /**
+     * A successful run's outcome; {@code attempt} is the claimed order's (its fencing token). With
+     * {@code next}, the worker's next claim rides on the same request: it runs once the completion
+     * has committed, exactly as {@code POST /api/work-orders/claim} with that body would.
+     */
     @Schema(name = "WorkOrderCompletion")
     public record Completion(@NotNull @Min(1) Integer attempt, Map<String, Object> result, Integer exitCode,
-                             String stdout, String stderr, Map<String, Object> metrics) {
+                             String stdout, String stderr, Map<String, Object> metrics, @Valid Claim next) {
+    }
+
+    /**
+     * A completion's answer: the order (its fields, as {@link WorkOrderResponse} has them) and, when
+     * the completion asked for its {@code next} claim, the orders that claim got ([] when none came
+     * within its wait, or when the worker may not claim now: its own claim says why).
+     */
+    @Schema(name = "WorkOrderCompleted")
+    public record Completed(@JsonUnwrapped WorkOrderResponse order,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) List<ClaimedOrder> next) {
     }
 
     /** Completions one request may carry. */
     public static final int MAX_COMPLETIONS = 100;
 
-    /** Several successful runs reported at once (a worker that claimed a batch): each as a lone completion. */
+    /**
+     * Several successful runs reported at once (a worker that claimed a batch): each as a lone
+     * completion; {@code next} as {@link Completion}'s, run once all of them are settled.
+     */
     @Schema(name = "WorkOrderCompletions")
     public record Completions(
-            @NotNull @Size(min = 1, max = MAX_COMPLETIONS) List<@NotNull @Valid CompletionItem> completions) {
+            @NotNull @Size(min = 1, max = MAX_COMPLETIONS) List<@NotNull @Valid CompletionItem> completions,
+            @Valid Claim next) {
     }
 
     /** One run of {@link Completions}: the order's id, then what {@link Completion} carries. */
@@ -67,17 +85,18 @@ public final class WorkOrderDtos {
                                  Integer exitCode, String stdout, String stderr, Map<String, Object> metrics) {
 
         Completion completion() {
-            return new Completion(attempt, result, exitCode, stdout, stderr, metrics);
+            return new Completion(attempt, result, exitCode, stdout, stderr, metrics, null);
         }
     }
 
     /**
      * What became of each completion of {@link Completions}, in the request's order: {@code status}
      * is what {@code POST /api/work-orders/{id}/complete} would have answered, with the order (200)
-     * or the problem (404, 403, 409).
+     * or the problem (404, 403, 409); and, when asked, what the {@code next} claim got (as {@link Completed}'s).
      */
     @Schema(name = "WorkOrderCompletionOutcomes")
-    public record CompletionOutcomes(List<CompletionOutcome> results) {
+    public record CompletionOutcomes(List<CompletionOutcome> results,
+                                     @JsonInclude(JsonInclude.Include.NON_NULL) List<ClaimedOrder> next) {
     }
 
     @Schema(name = "WorkOrderCompletionOutcome")

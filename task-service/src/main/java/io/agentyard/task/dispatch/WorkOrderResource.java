@@ -67,14 +67,18 @@ public class WorkOrderResource {
     @POST
     @Path("/{id}/complete")
     @APIResponse(responseCode = "409", description = "The lease is gone, the attempt is stale, or the order is already completed")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "success", value = """
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {@ExampleObject(name = "success", value = """
                         {"attempt": 1, "exitCode": 0, "result": {"summary": "Fixed the race in LoginTest"},
                          "metrics": {"durationMs": 84210, "tokens": 15230}}
-                        """)))
-    @APIResponse(responseCode = "200", description = "OK")
-    @Operation(operationId = "completeWorkOrder", summary = "Report success with result, exit code, output and metrics (lease holder only)")
-    public Uni<WorkOrderDtos.WorkOrderResponse> complete(@PathParam("id") UUID id,
-                                                         @Valid @NotNull WorkOrderDtos.Completion completion) {
+                        """), @ExampleObject(name = "success, then the next order", value = """
+                        {"attempt": 1, "exitCode": 0, "result": {"summary": "Fixed the race in LoginTest"},
+                         "next": {"queues": ["feature", "bugfix"], "max": 1, "waitSeconds": 20}}
+                        """)}))
+    @APIResponse(responseCode = "200", description = "The completed order; with next, the orders claimed after it")
+    @Operation(operationId = "completeWorkOrder", summary = "Report success with result, exit code, output and metrics (lease holder"
+            + " only); with next (a claim's body), claim the next orders once it has committed, in the same request")
+    public Uni<WorkOrderDtos.Completed> complete(@PathParam("id") UUID id,
+                                                 @Valid @NotNull WorkOrderDtos.Completion completion) {
         return workOrders.complete(Caller.from(jwt), id, completion);
     }
 
@@ -88,9 +92,10 @@ public class WorkOrderResource {
     @APIResponse(responseCode = "200", description = "Each completion's outcome, in order: 200 with the order, or the problem"
             + " its own request would have got (404, 403, 409); the refused ones change nothing")
     @Operation(operationId = "completeWorkOrders", summary = "Report several successful runs at once (up to 100, lease holder"
-            + " only), each as POST /api/work-orders/{id}/complete would; one refused does not stop the others")
+            + " only), each as POST /api/work-orders/{id}/complete would; one refused does not stop the others; with"
+            + " next, claim the next orders once all are settled")
     public Uni<WorkOrderDtos.CompletionOutcomes> completeAll(@Valid @NotNull WorkOrderDtos.Completions request) {
-        return workOrders.completeAll(Caller.from(jwt), request.completions());
+        return workOrders.completeAll(Caller.from(jwt), request);
     }
 
     @POST
