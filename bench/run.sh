@@ -7,6 +7,7 @@
 #
 # Environment (all optional):
 #   BENCH_N_LIST="2000 100000"  the drains' sizes, one after the other
+#   BENCH_NEXT_CLAIM=false  Agentyard's workers claim on their own (default: the next claim rides on the last completion)
 #   BENCH_SEED_ABOVE=10000  Agentyard's timed tasks are written with SQL above this N (else POST /api/tasks)
 #   BENCH_WARMUP=2000       untimed warm-up orders per phase (Agentyard, pg-boss, graphile-worker, BullMQ)
 #   BENCH_TIMEOUT_S=900     bound of each drain / pgbench run
@@ -34,6 +35,7 @@ done
 WARMUP=${BENCH_WARMUP:-2000}
 TIMEOUT_S=${BENCH_TIMEOUT_S:-900}
 SEED_ABOVE=${BENCH_SEED_ABOVE:-10000}
+NEXT_CLAIM=${BENCH_NEXT_CLAIM:-true}
 WAKE_CLAIMERS=${BENCH_WAKE_CLAIMERS:-1000}
 WAKE_RATE=${BENCH_WAKE_RATE:-50}
 WAKE_TASKS=${BENCH_WAKE_TASKS:-500}
@@ -201,7 +203,7 @@ part_agentyard() {
     psql -q -d postgres -c CHECKPOINT
     run_node agentyard "$NODE_DIR/agentyard.mjs" --base "http://127.0.0.1:$SERVICE_PORT" --db "$PG_URL/$DB_TASK" \
       --key "$WORK/private.pem" --n "$n" --w "$W" --warmup "$WARMUP" --timeout-s "$TIMEOUT_S" --service-pid "$SERVICE_PID" \
-      --root "$ROOT" "${seed[@]}" --out "$WORK/agentyard-$n.json"
+      --root "$ROOT" --next-claim "$NEXT_CLAIM" "${seed[@]}" --out "$WORK/agentyard-$n.json"
   done
   service_errors
   stop_service

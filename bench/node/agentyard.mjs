@@ -1,5 +1,6 @@
 // Agentyard driver: creates tasks (each dispatches a work order to queue "feature"), then W worker
-// clients drain them over HTTP: claim -> complete each returned order -> claim again.
+// clients drain them over HTTP: claim -> complete each returned order -> claim again (the next claim
+// riding on the last completion, `next`, unless --next-claim false).
 // Runs a single-claim phase (max 1) and a batch phase (max 10), each on fresh tasks.
 // With --seed, the N timed tasks are written with SQL instead (the warm-up still goes through the
 // API): a `queued` task and one `pending` work order each, in the shape TaskService.create and
@@ -47,6 +48,11 @@ const developerToken = makeToken(key, { sub: developerId, role: 'developer', upn
 // unknown fields (400): then it is left out for the rest of the run, and the result says so.
 let sendAttempt = true;
 const unknownAttempt = (status, text) => status === 400 && text.includes("unknown field 'attempt'");
+// A claim's last completion carries the worker's next claim ("next": one request per order instead of
+// two, as a worker that runs one order after another sends it), unless --next-claim false; a service from
+// before that field refuses it (400): then workers claim on their own for the rest of the run.
+let sendNext = args['next-claim'] !== 'false';
+const unknownNext = (status, text) => status === 400 && text.includes("unknown field 'next'");
 
 /** POST JSON; returns { status, body, ms }. Throws unless the status is the expected one. */
 async function post(path, token, body, expected) {
@@ -65,6 +71,12 @@ async function post(path, token, body, expected) {
     if (sendAttempt) log('the service refuses the field "attempt": completions go without it');
     sendAttempt = false;
     const { attempt, ...rest } = body;
+    return post(path, token, rest, expected);
+  }
+  if (body && 'next' in body && unknownNext(res.statusCode, text)) {
+    if (sendNext) log('the service refuses the field "next": workers claim on their own');
+    sendNext = false;
+    const { next, ...rest } = body;
     return post(path, token, rest, expected);
   }
   if (res.statusCode !== expected) {
@@ -172,7 +184,11 @@ function groupCommitDelta(before, after) {
   return out;
 }
 
-/** W worker clients claim (max per call) and complete until `total` orders are done. */
+/**
+ * W worker clients claim (max per call) and complete until `total` orders are done. With `next`, the
+ * claim's last completion (or its bulk completion) claims again in the same request; when that finds
+ * nothing, the worker claims on its own (waiting up to a second, as always).
+ */
 async function drain(workers, max, total, bulk = false) {
   const seen = new Set();
   const latencies = [];
@@ -182,13 +198,20 @@ async function drain(workers, max, total, bulk = false) {
   let duplicates = 0;
   let retried = 0;
   let lastDone = 0;
+  let nextClaims = 0;
   const meter = cpuMeter({ servicePid: SERVICE_PID, dbs: [DB_NAME] });
   const t0 = now();
   const deadline = t0 + TIMEOUT_MS;
+  // no wait: a completion's answer is not held back at the end of the drain
+  const next = () => (sendNext && claimed < total ? { next: { queues: [QUEUE], max, waitSeconds: 0 } } : {});
   const loop = async (worker) => {
+    let handed = null; // what the last completion's next claim got, and that request's ms
     while (claimed < total) {
       if (now() > deadline) throw new Error(`drain timed out: ${completed}/${total} completed after ${TIMEOUT_MS} ms`);
-      const { body: orders, ms } = await post('/api/work-orders/claim', worker.token, { queues: [QUEUE], max, waitSeconds: 1 }, 200);
+      const { body: orders, ms } = handed?.body.length
+        ? handed : await post('/api/work-orders/claim', worker.token, { queues: [QUEUE], max, waitSeconds: 1 }, 200);
+      if (handed?.body.length) nextClaims++;
+      handed = null;
       if (!Array.isArray(orders)) throw new Error(`claim answered a non-array: ${JSON.stringify(orders).slice(0, 300)}`);
       if (orders.length === 0) {
         emptyClaims++; // the service waited up to waitSeconds; normal at the very end
@@ -204,20 +227,23 @@ async function drain(workers, max, total, bulk = false) {
       }
       if (bulk) {
         // the whole claim's outcomes in one request, as pg-boss's complete(ids) does
-        const { body } = await post('/api/work-orders/complete', worker.token, { completions: orders.map((order) =>
-          ({ id: order.id, attempt: order.attempt, result: { ok: true }, exitCode: 0 })) }, 200);
+        const { body, ms: completeMs } = await post('/api/work-orders/complete', worker.token, { completions: orders.map((order) =>
+          ({ id: order.id, attempt: order.attempt, result: { ok: true }, exitCode: 0 })), ...next() }, 200);
         const refused = body.results.filter((r) => r.status !== 200);
         if (refused.length) throw new Error(`bulk completion refused ${refused.length}: ${JSON.stringify(refused[0]).slice(0, 300)}`);
         completed += orders.length;
         lastDone = now();
+        if (body.next) handed = { body: body.next, ms: completeMs };
         continue;
       }
-      for (const order of orders) {
+      for (const [i, order] of orders.entries()) {
         // the fencing token of the claim goes with every report on it
-        await post(`/api/work-orders/${order.id}/complete`, worker.token,
-          sendAttempt ? { result: { ok: true }, exitCode: 0, attempt: order.attempt } : { result: { ok: true }, exitCode: 0 }, 200);
+        const outcome = sendAttempt ? { result: { ok: true }, exitCode: 0, attempt: order.attempt } : { result: { ok: true }, exitCode: 0 };
+        const { body, ms: completeMs } = await post(`/api/work-orders/${order.id}/complete`, worker.token,
+          i === orders.length - 1 ? { ...outcome, ...next() } : outcome, 200);
         completed++;
         lastDone = now();
+        if (body.next) handed = { body: body.next, ms: completeMs };
       }
     }
   };
@@ -228,7 +254,7 @@ async function drain(workers, max, total, bulk = false) {
     wallMs: lastDone - t0,
     latencies,
     extra: { max, claims_with_work: latencies.length, empty_claims: emptyClaims, duplicate_claims: duplicates,
-      retried_orders: retried, cpu },
+      retried_orders: retried, next_claims: nextClaims, cpu },
   });
 }
 
@@ -363,6 +389,7 @@ async function phase(db, workers, name, max, bulk = false) {
   r.enqueue_method = SEED ? 'sql' : 'api';
   r.warmup_rounds = warmup;
   r.attempt_sent = sendAttempt;
+  r.next_claim_sent = sendNext;
   r.claim_plan = plan;
   r.outbox_backlog = { drain_start: backlogBefore, drain_end: await outboxBacklog(db) };
   r.enqueue_ms = Number(enqueueMs.toFixed(1));
