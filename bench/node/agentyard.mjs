@@ -18,7 +18,7 @@ import { Agent, request } from 'undici';
 import { loadPrivateKey, makeToken } from './jwt.mjs';
 import { claimForPlan, planScans } from './servicesql.mjs';
 import { EMPTY_QUEUE, registerWorkers } from './workers.mjs';
-import { JIT_QUIET, cpuMeter, emit, log, main, now, parseArgs, required, runLimited, summarize, withTimeout } from './stats.mjs';
+import { cpuMeter, emit, log, main, now, parseArgs, required, runLimited, summarize, warmedUp, withTimeout } from './stats.mjs';
 
 const args = parseArgs();
 const BASE = required(args, 'base');
@@ -27,7 +27,8 @@ const N = Number(args.n ?? 2000);
 const W = Number(args.w ?? 16);
 const WARMUP = Number(args.warmup ?? 200);
 // Warm-up repeats (WARMUP orders a round) until the JVM's JIT compiler used less than JIT_QUIET of the
-// service's CPU in a round: the timed drain then measures the service's work, not its compilation.
+// service's CPU in JIT_QUIET_ROUNDS rounds in a row: the timed drain then measures the service's work,
+// not its compilation.
 const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 16);
 const ENQUEUE_CONCURRENCY = Number(args['enqueue-concurrency'] ?? 8);
 const TIMEOUT_MS = Number(args['timeout-s'] ?? 300) * 1000;
@@ -369,7 +370,7 @@ async function phase(db, workers, name, max, bulk = false) {
     warmup.push({ round, per_s: perS, service_cpu_ms_per_unit: cpu.service_cpu_ms_per_unit, jit_share: jitShare });
     log(`agentyard ${name}: warm-up round ${round}: service ${cpu.service_cpu_ms_per_unit} CPU-ms/order, ` +
         `JIT compiler ${jitShare == null ? '?' : `${(100 * jitShare).toFixed(0)}%`} of it`);
-    if (jitShare == null || jitShare < JIT_QUIET) break;
+    if (warmedUp(warmup.map((w) => w.jit_share))) break;
   }
   const enqueueMs = SEED ? await seed(db, N, name) : await enqueue(N, name);
   const dispatchWaitMs = SEED ? null : await awaitDispatch(db);

@@ -252,7 +252,7 @@ const md = `# Agentyard dispatch benchmark
 Run \`${meta.run_id ?? '?'}\`, started ${meta.started_at ?? '?'}, commit \`${meta.git_commit ?? '?'}\`.
 Drains of N = ${nList.map((n) => `**${n}**`).join(' and ')} pending orders, W = **${W}** concurrent clients; ${meta.warmup} untimed
 warm-up orders per phase (Agentyard, pg-boss, graphile-worker, BullMQ); Agentyard repeats its warm-up (up to 16 rounds) until its JIT
-compiler threads use under 10% of its CPU in a round, so the timed drain measures a warm service (its JIT share is in the notes). Throughput = N / (time from the start of the drain to the
+compiler threads use under 10% of its CPU in two rounds in a row, so the timed drain measures a warm service (its JIT share is in the notes). Throughput = N / (time from the start of the drain to the
 last completion). Agentyard's timed tasks: ${nList.map((n) => `N=${n} ${seeded.includes(n) ? 'written with SQL' : 'created by POST /api/tasks'}`).join(', ')}${seeded.length
   ? ` (SQL: a \`queued\` task and one \`pending\` work order each, in the shape TaskService.create and Dispatcher.enqueue write them, without their outbox events; then ANALYZE)` : ''}.
 CPU columns: ms of CPU per order of the service (task-service, all threads) and of PostgreSQL (the run's database's backends plus WAL writer,
@@ -295,7 +295,7 @@ ${table(['N', 'Phase', 'Kind', 'Requests', 'Batches', 'Mean batch', 'Mean wait m
 
 ${wake.claimers ?? '?'} idle claimers; tasks created one by one on a schedule of ${wake.rate ?? '?'}/s (each create sent at its time whether or not
 the previous one has answered, at most 8 in flight), after warm-up rounds of ${wake.warmup ?? '?'} untimed tasks at 4× the rate
-(repeated, up to 16, while Agentyard's JIT compiler used over 10% of its CPU in the round; one round for the others), then
+(repeated, up to 16, until Agentyard's JIT compiler used under 10% of its CPU in two rounds in a row; one round for the others), then
 ${wake.tasks ?? '?'} timed; latency = the claim's answer (Agentyard) or the job handler's start (pg-boss, graphile-worker) − the create
 call's answer (POST /api/tasks; send(); addJob()). Each claimed order is completed at once. Idle: the ${wake.idle_s ?? '?'} s before the
 first task, all claimers waiting. A claim can answer before the create does (the service wakes claimers when the create's transaction

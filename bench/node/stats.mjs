@@ -179,6 +179,20 @@ function compilerThreads(pid) {
 
 /** Below this share of the service's CPU, its JIT compiler counts as quiet (the service is warm). */
 export const JIT_QUIET = 0.1;
+/**
+ * Quiet rounds in a row that end a warm-up. One was not enough: the compiler's share of a round
+ * swings (57 → 46 → 55 → 29 → 52 → 10 → 2 %), and after one quiet round it still took 60 % of a
+ * 0.9 s timed drain's CPU.
+ */
+export const JIT_QUIET_ROUNDS = 2;
+
+/** Whether a warm-up whose rounds had these JIT shares (oldest first) may end: unknown, or quiet long enough. */
+export function warmedUp(jitShares) {
+  const last = jitShares.at(-1);
+  if (last == null) return true;
+  const recent = jitShares.slice(-JIT_QUIET_ROUNDS);
+  return recent.length === JIT_QUIET_ROUNDS && recent.every((share) => share != null && share < JIT_QUIET);
+}
 
 function machineTicks() {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);

@@ -24,7 +24,7 @@ import { setMaxListeners } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { JIT_QUIET, cpuMeter, emit, log, main, now, parseArgs, percentile, required } from './stats.mjs';
+import { cpuMeter, emit, log, main, now, parseArgs, percentile, required, warmedUp } from './stats.mjs';
 
 const args = parseArgs();
 const SYSTEM = required(args, 'system');
@@ -34,8 +34,9 @@ const CLAIMERS = Number(args.claimers ?? 1000);
 const RATE = Number(args.rate ?? 50);
 const TASKS = Number(args.tasks ?? 500);
 const WARMUP = Number(args.warmup ?? 250);
-// Warm-up rounds of WARMUP tasks at WARMUP_RATE, repeated (up to WARMUP_ROUNDS_MAX) while the service's
-// JIT compiler used JIT_QUIET or more of its CPU in the round: the timed part then measures a warm service.
+// Warm-up rounds of WARMUP tasks at WARMUP_RATE, repeated (up to WARMUP_ROUNDS_MAX) until the service's
+// JIT compiler used under JIT_QUIET of its CPU in JIT_QUIET_ROUNDS rounds in a row (stats.mjs): the timed
+// part then measures a warm service.
 const WARMUP_RATE = Number(args['warmup-rate'] ?? RATE * 4);
 const WARMUP_ROUNDS_MAX = Number(args['warmup-rounds-max'] ?? 16);
 const IDLE_S = Number(args['idle-s'] ?? 20);
@@ -286,7 +287,7 @@ main(async () => {
       const jitShare = cpu.service_jit_share;
       result.warmup_rounds.push({ round, service_cpu_ms_per_unit: cpu.service_cpu_ms_per_unit, jit_share: jitShare });
       log(`wakeup ${SYSTEM}: warm-up round ${round} (${WARMUP} tasks at ${WARMUP_RATE}/s): JIT share ${jitShare == null ? '–' : jitShare.toFixed(2)}`);
-      if (jitShare == null || jitShare < JIT_QUIET) break;
+      if (warmedUp(result.warmup_rounds.map((w) => w.jit_share))) break;
     }
     await sleep(1000);
     const timedFrom = WARMUP * WARMUP_ROUNDS_MAX;
