@@ -83,9 +83,9 @@ class NextClaimTest {
     @Test
     void withoutNextTheAnswerIsTheOrderAlone() {
         String queue = "next_absent";
-        String worker = api.worker(UUID.randomUUID(), "review", 2);
-        tasksOn(queue, 2);
-        Map<String, Object> order = api.claim(worker, List.of(queue), 1, 0).get(0);
+        Holder holder = holderOfOneOfTwo(queue);
+        String worker = holder.token();
+        Map<String, Object> order = holder.order();
         as(worker).body(completion(order, null)).post("/api/work-orders/" + order.get("id") + "/complete")
                 .then().statusCode(200).body("status", is("completed")).body("$", not(hasKey("next")));
         assertEquals(1, api.count("select count(*) from task.work_orders where queue_name = '" + queue
@@ -116,9 +116,9 @@ class NextClaimTest {
     @Test
     void aRefusedCompletionClaimsNothing() {
         String queue = "next_refused";
-        String worker = api.worker(UUID.randomUUID(), "review", 2);
-        tasksOn(queue, 2);
-        Map<String, Object> order = api.claim(worker, List.of(queue), 1, 0).get(0);
+        Holder holder = holderOfOneOfTwo(queue);
+        String worker = holder.token();
+        Map<String, Object> order = holder.order();
         as(worker).body(completion(Map.of("id", order.get("id"), "attempt", 2), Map.of("queues", List.of(queue))))
                 .post("/api/work-orders/" + order.get("id") + "/complete").then().statusCode(403).contentType(PROBLEM);
         assertEquals(1, api.count("select count(*) from task.work_orders where queue_name = '" + queue
@@ -128,11 +128,10 @@ class NextClaimTest {
     @Test
     void aWorkerThatMayNotClaimKeepsItsCompletionAndGetsNoOrders() {
         String queue = "next_not_ready";
-        UUID workerId = UUID.randomUUID();
-        String worker = api.worker(workerId, "review", 2);
-        tasksOn(queue, 2);
-        Map<String, Object> order = api.claim(worker, List.of(queue), 1, 0).get(0);
-        api.execute("update task.workers set status = 'error' where id = '" + workerId + "'");
+        Holder holder = holderOfOneOfTwo(queue);
+        String worker = holder.token();
+        Map<String, Object> order = holder.order();
+        api.execute("update task.workers set status = 'error' where id = '" + holder.workerId() + "'");
         as(worker).body(completion(order, Map.of("queues", List.of(queue))))
                 .post("/api/work-orders/" + order.get("id") + "/complete").then().statusCode(200)
                 .body("status", is("completed")).body("next", hasSize(0));
@@ -146,9 +145,9 @@ class NextClaimTest {
     @Test
     void aMalformedNextIsRefusedWholeAndCompletesNothing() {
         String queue = "next_malformed";
-        String worker = api.worker(UUID.randomUUID(), "review", 2);
-        tasksOn(queue, 2);
-        Map<String, Object> order = api.claim(worker, List.of(queue), 1, 0).get(0);
+        Holder holder = holderOfOneOfTwo(queue);
+        String worker = holder.token();
+        Map<String, Object> order = holder.order();
         String path = "/api/work-orders/" + order.get("id") + "/complete";
         as(worker).body(completion(order, Map.of("queues", List.of("Not A Queue")))).post(path)
                 .then().statusCode(400).contentType(PROBLEM).body("detail", containsString("queue"));
@@ -193,6 +192,17 @@ class NextClaimTest {
         }
         as(worker).body(Map.of("completions", again)).post("/api/work-orders/complete").then().statusCode(200)
                 .body("$", not(hasKey("next")));
+    }
+
+    /** A worker (two slots) and the order it claimed of two new ones on {@code queue}; the other waits. */
+    private record Holder(UUID workerId, String token, Map<String, Object> order) {
+    }
+
+    private Holder holderOfOneOfTwo(String queue) {
+        UUID workerId = UUID.randomUUID();
+        String token = api.worker(workerId, "review", 2);
+        tasksOn(queue, 2);
+        return new Holder(workerId, token, api.claim(token, List.of(queue), 1, 0).get(0));
     }
 
     /** {@code n} tasks whose orders wait on {@code queue}; their ids. */
