@@ -45,15 +45,12 @@ const key = loadPrivateKey(required(args, 'key'));
 const developerId = randomUUID(); // this run's tasks are told apart by their creator
 const developerToken = makeToken(key, { sub: developerId, role: 'developer', upn: 'bench-developer' });
 
-// Completions carry the claim's fencing token ("attempt"); a service from before that field refuses
-// unknown fields (400): then it is left out for the rest of the run, and the result says so.
-let sendAttempt = true;
-const unknownAttempt = (status, text) => status === 400 && text.includes("unknown field 'attempt'");
-// A claim's last completion carries the worker's next claim ("next": one request per order instead of
-// two, as a worker that runs one order after another sends it), unless --next-claim false; a service from
-// before that field refuses it (400): then workers claim on their own for the rest of the run.
-let sendNext = args['next-claim'] !== 'false';
-const unknownNext = (status, text) => status === 400 && text.includes("unknown field 'next'");
+// Fields a service from before them refuses (400, unknown field): each is then left out for the rest
+// of the run, and the result says so. Completions carry the claim's fencing token ("attempt"); a
+// claim's last completion carries the worker's next claim ("next": one request per order instead of
+// two, as a worker that runs one order after another sends it), unless --next-claim false.
+const sends = { attempt: true, next: args['next-claim'] !== 'false' };
+const without = { attempt: 'completions go without it', next: 'workers claim on their own' };
 
 /** POST JSON; returns { status, body, ms }. Throws unless the status is the expected one. */
 async function post(path, token, body, expected) {
@@ -68,16 +65,12 @@ async function post(path, token, body, expected) {
   });
   const text = await res.body.text();
   const ms = now() - t0;
-  if (body && 'attempt' in body && unknownAttempt(res.statusCode, text)) {
-    if (sendAttempt) log('the service refuses the field "attempt": completions go without it');
-    sendAttempt = false;
-    const { attempt, ...rest } = body;
-    return post(path, token, rest, expected);
-  }
-  if (body && 'next' in body && unknownNext(res.statusCode, text)) {
-    if (sendNext) log('the service refuses the field "next": workers claim on their own');
-    sendNext = false;
-    const { next, ...rest } = body;
+  const refused = res.statusCode === 400 && body
+    ? Object.keys(sends).find((field) => field in body && text.includes(`unknown field '${field}'`)) : undefined;
+  if (refused) {
+    if (sends[refused]) log(`the service refuses the field "${refused}": ${without[refused]}`);
+    sends[refused] = false;
+    const { [refused]: _, ...rest } = body;
     return post(path, token, rest, expected);
   }
   if (res.statusCode !== expected) {
@@ -204,14 +197,15 @@ async function drain(workers, max, total, bulk = false) {
   const t0 = now();
   const deadline = t0 + TIMEOUT_MS;
   // no wait: a completion's answer is not held back at the end of the drain
-  const next = () => (sendNext && claimed < total ? { next: { queues: [QUEUE], max, waitSeconds: 0 } } : {});
+  const next = () => (sends.next && claimed < total ? { next: { queues: [QUEUE], max, waitSeconds: 0 } } : {});
   const loop = async (worker) => {
     let handed = null; // what the last completion's next claim got, and that request's ms
     while (claimed < total) {
       if (now() > deadline) throw new Error(`drain timed out: ${completed}/${total} completed after ${TIMEOUT_MS} ms`);
-      const { body: orders, ms } = handed?.body.length
+      const fromNext = handed?.body.length > 0;
+      const { body: orders, ms } = fromNext
         ? handed : await post('/api/work-orders/claim', worker.token, { queues: [QUEUE], max, waitSeconds: 1 }, 200);
-      if (handed?.body.length) nextClaims++;
+      if (fromNext) nextClaims++;
       handed = null;
       if (!Array.isArray(orders)) throw new Error(`claim answered a non-array: ${JSON.stringify(orders).slice(0, 300)}`);
       if (orders.length === 0) {
@@ -239,7 +233,7 @@ async function drain(workers, max, total, bulk = false) {
       }
       for (const [i, order] of orders.entries()) {
         // the fencing token of the claim goes with every report on it
-        const outcome = sendAttempt ? { result: { ok: true }, exitCode: 0, attempt: order.attempt } : { result: { ok: true }, exitCode: 0 };
+        const outcome = sends.attempt ? { result: { ok: true }, exitCode: 0, attempt: order.attempt } : { result: { ok: true }, exitCode: 0 };
         const { body, ms: completeMs } = await post(`/api/work-orders/${order.id}/complete`, worker.token,
           i === orders.length - 1 ? { ...outcome, ...next() } : outcome, 200);
         completed++;
@@ -389,8 +383,8 @@ async function phase(db, workers, name, max, bulk = false) {
   r.group_commit = groupCommitDelta(metricsBefore, await groupCommitMetrics());
   r.enqueue_method = SEED ? 'sql' : 'api';
   r.warmup_rounds = warmup;
-  r.attempt_sent = sendAttempt;
-  r.next_claim_sent = sendNext;
+  r.attempt_sent = sends.attempt;
+  r.next_claim_sent = sends.next;
   r.claim_plan = plan;
   r.outbox_backlog = { drain_start: backlogBefore, drain_end: await outboxBacklog(db) };
   r.enqueue_ms = Number(enqueueMs.toFixed(1));
