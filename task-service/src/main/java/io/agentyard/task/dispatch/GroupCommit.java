@@ -89,7 +89,15 @@ final class GroupCommit<Q, A> {
 
     /** Answers {@code request} once the batch it went in has committed, on the caller's Vert.x context. */
     Uni<A> submit(Q request) {
-        return Uni.createFrom().deferred(() -> submitAll(List.of(request)).get(0));
+        return Uni.createFrom().deferred(() -> submit(request, Vertx.currentContext()));
+    }
+
+    /**
+     * {@link #submit(Object)} from any thread: answers on {@code context} (none: on the thread that
+     * completes the batch).
+     */
+    Uni<A> submit(Q request, Context context) {
+        return Uni.createFrom().deferred(() -> submitAll(List.of(request), context).get(0));
     }
 
     /**
@@ -97,7 +105,10 @@ final class GroupCommit<Q, A> {
      * first, when there are more than one batch holds); answers each, in order, as {@link #submit}.
      */
     List<Uni<A>> submitAll(List<Q> requests) {
-        Context caller = Vertx.currentContext();
+        return submitAll(requests, Vertx.currentContext());
+    }
+
+    private List<Uni<A>> submitAll(List<Q> requests, Context caller) {
         long now = System.nanoTime();
         List<Waiting<Q, A>> waiting = requests.stream()
                 .map(request -> new Waiting<Q, A>(request, new CompletableFuture<>(), caller, now)).toList();

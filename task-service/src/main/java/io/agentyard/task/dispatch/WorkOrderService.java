@@ -32,6 +32,8 @@ import io.agentyard.task.worker.WorkerStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -104,11 +106,16 @@ public class WorkOrderService {
         Instant deadline = Instant.now().plusSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds());
         List<String> queues = request.queues().stream().distinct().sorted().toList();
         return claimUntil(new PendingClaim(queues, new WorkOrderQueue.ClaimRequest(workerId, max,
-                tracing.traceparent())), deadline);
+                tracing.traceparent())), deadline, Vertx.currentContext());
     }
 
-    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(PendingClaim claim, Instant deadline) {
-        return claims.submit(claim).invoke(dispatchMetrics::claimed) // answered after the commit
+    /**
+     * Claims, and while nothing came and time is left, waits to be woken and claims again. A woken
+     * claim is sent from the waking thread ({@link ClaimWaiters#await}); every answer comes back on
+     * {@code caller}, the request's own context.
+     */
+    private Uni<List<WorkOrderDtos.ClaimedOrder>> claimUntil(PendingClaim claim, Instant deadline, Context caller) {
+        return claims.submit(claim, caller).invoke(dispatchMetrics::claimed) // answered after the commit
                 .map(result -> ordersOf(claim.request().workerId(), result))
                 .chain(claimed -> {
                     Duration left = Duration.between(Instant.now(), deadline);
@@ -117,7 +124,7 @@ public class WorkOrderService {
                         return Uni.createFrom().item(claimed);
                     }
                     // no polling of its own: an announcement or the replica's fallback poll wakes it
-                    return waiters.await(claim.queues(), left).chain(() -> claimUntil(claim, deadline));
+                    return waiters.await(claim.queues(), left).chain(() -> claimUntil(claim, deadline, caller));
                 });
     }
 
