@@ -15,7 +15,7 @@
 #   TASK_SERVICE_JAR=path   run this quarkus-run.jar (of a quarkus-app layout) instead; implies no build
 #   BENCH_SKIP_AGENTYARD=1  run the references only
 #   BENCH_PARTS="..."       run only these parts (of: agentyard pgbench pgboss graphile bullmq wakeup)
-#   BENCH_WAKE_CLAIMERS=1000 BENCH_WAKE_RATE=50 BENCH_WAKE_TASKS=500 BENCH_WAKE_WARMUP=1000 BENCH_WAKE_IDLE_S=20
+#   BENCH_WAKE_CLAIMERS=1000 BENCH_WAKE_RATE=50 BENCH_WAKE_TASKS=1500 BENCH_WAKE_WARMUP=1000 BENCH_WAKE_IDLE_S=20
 #                           the wake-up case: idle claimers, tasks per second, timed and untimed tasks,
 #                           seconds of idle CPU measured before the first task
 #   BENCH_JAVA_OPTS=...     extra JVM options for task-service
@@ -38,7 +38,7 @@ SEED_ABOVE=${BENCH_SEED_ABOVE:-10000}
 NEXT_CLAIM=${BENCH_NEXT_CLAIM:-true}
 WAKE_CLAIMERS=${BENCH_WAKE_CLAIMERS:-1000}
 WAKE_RATE=${BENCH_WAKE_RATE:-50}
-WAKE_TASKS=${BENCH_WAKE_TASKS:-500}
+WAKE_TASKS=${BENCH_WAKE_TASKS:-1500}
 WAKE_WARMUP=${BENCH_WAKE_WARMUP:-1000}
 WAKE_IDLE_S=${BENCH_WAKE_IDLE_S:-20}
 

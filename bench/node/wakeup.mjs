@@ -15,7 +15,7 @@
 // service, PostgreSQL, this driver). Then --warmup tasks, untimed, then --tasks timed ones.
 //
 //   node wakeup.mjs --system agentyard --base http://127.0.0.1:PORT --db postgres://.../DB --key private.pem \
-//        --service-pid PID [--claimers 1000] [--rate 50] [--tasks 500] [--warmup 250] [--idle-s 20] [--out f.json]
+//        --service-pid PID [--claimers 1000] [--rate 50] [--tasks 1500] [--warmup 250] [--idle-s 20] [--out f.json]
 //   node wakeup.mjs --system pgboss|graphile --db postgres://.../DB [same knobs]
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,7 +32,7 @@ const DB = required(args, 'db');
 const DB_NAME = basename(new URL(DB).pathname);
 const CLAIMERS = Number(args.claimers ?? 1000);
 const RATE = Number(args.rate ?? 50);
-const TASKS = Number(args.tasks ?? 500);
+const TASKS = Number(args.tasks ?? 1500);
 const WARMUP = Number(args.warmup ?? 250);
 // Warm-up rounds of WARMUP tasks at WARMUP_RATE, repeated (up to WARMUP_ROUNDS_MAX) until the service's
 // JIT compiler used under JIT_QUIET of its CPU in JIT_QUIET_ROUNDS rounds in a row (stats.mjs): the timed
@@ -131,6 +131,8 @@ async function agentyard() {
         claimed(taskId, at);
         await post(claimAgent, `/api/work-orders/${order.id}/complete`, w.token,
           sendAttempt ? { result: { ok: true }, exitCode: 0, attempt: order.attempt } : { result: { ok: true }, exitCode: 0 });
+        const t = tasks.get(taskId);
+        if (t) t.completed = now();
       }
     }
   };
@@ -224,6 +226,13 @@ async function graphile() {
 }
 
 // -----------------------------------------------------------------------------------------------
+/** With BENCH_WAKE_DUMP, the service's /q/metrics around the timed part (diff them for its group commit's figures). */
+async function dumpMetrics(when) {
+  if (!process.env.BENCH_WAKE_DUMP || !args.base) return;
+  const res = await request(`${args.base}/q/metrics`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+  writeFileSync(`${process.env.BENCH_WAKE_DUMP}-metrics-${when}.txt`, await res.body.text());
+}
+
 function latencyStats(values) {
   return { samples: values.length, p50: r2(percentile(values, 50)), p90: r2(percentile(values, 90)),
     p99: r2(percentile(values, 99)), max: r2(percentile(values, 100)), min: r2(percentile(values, 0.0001)) };
@@ -293,6 +302,7 @@ main(async () => {
     const timedFrom = WARMUP * WARMUP_ROUNDS_MAX;
     const lag = monitorEventLoopDelay({ resolution: 5 });
     lag.enable();
+    await dumpMetrics('before');
     const meter = cpuMeter({ servicePid: SERVICE_PID, dbs: [DB_NAME] });
     const { ms: createMs, created: createdCount } = await paced(sys, timedFrom, TASKS, true);
     const cpu = meter.stop(createdCount);
@@ -300,10 +310,12 @@ main(async () => {
     const timed = () => [...tasks.values()].filter((t) => t.timed);
     const deadline = now() + Math.min(TIMEOUT_MS, 60_000);
     while (timed().some((t) => t.claimed == null) && now() < deadline) await sleep(50);
+    await dumpMetrics('after');
     const all = timed();
     const done = all.filter((t) => t.claimed != null);
     const fromAnswer = done.map((t) => t.claimed - t.answered);
-    if (process.env.BENCH_WAKE_DUMP) writeFileSync(`${process.env.BENCH_WAKE_DUMP}-${SYSTEM}.json`, JSON.stringify(done.map((t) => [t.sent, t.answered, t.claimed])));
+    if (process.env.BENCH_WAKE_DUMP) writeFileSync(`${process.env.BENCH_WAKE_DUMP}-${SYSTEM}.json`,
+      JSON.stringify({ origin: performance.timeOrigin, samples: done.map((t) => [t.sent, t.answered, t.claimed, t.completed ?? null]) }));
     Object.assign(result, {
       created: createdCount,
       achieved_rate_per_s: r2(createdCount / (createMs / 1000)),
