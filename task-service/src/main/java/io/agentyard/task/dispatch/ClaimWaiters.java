@@ -193,7 +193,9 @@ public class ClaimWaiters {
      * {@code timeout}. A wake completes it on the waking thread, at once: the woken claim goes to the
      * database before the waker finishes its own request (a hop back to the claim's event loop first
      * queued it behind that work: 1 ms at p90 of the wake-up benchmark). What runs after it must not
-     * need the claim's Vert.x context; its answer goes back there ({@link GroupCommit#submit}).
+     * need the claim's Vert.x context; its answer goes back there ({@link GroupCommit#submit}). So a
+     * woken claim's SQL spans join the waker's trace (as a group-committed batch's join whichever
+     * trace was current where it started); its events keep the claim's own.
      */
     public Uni<Void> await(Collection<String> queues, Duration timeout) {
         if (draining) {
