@@ -89,7 +89,7 @@ final class GroupCommit<Q, A> {
 
     /** Answers {@code request} once the batch it went in has committed, on the caller's Vert.x context. */
     Uni<A> submit(Q request) {
-        return Uni.createFrom().deferred(() -> submit(request, Vertx.currentContext()));
+        return Uni.createFrom().deferred(() -> submitAll(List.of(request), Vertx.currentContext()).get(0));
     }
 
     /**
