@@ -17,7 +17,7 @@ import pg from 'pg';
 import { Agent, request } from 'undici';
 import { loadPrivateKey, makeToken } from './jwt.mjs';
 import { claimForPlan, planScans } from './servicesql.mjs';
-import { EMPTY_QUEUE, registerWorkers } from './workers.mjs';
+import { EMPTY_QUEUE, registerWorkers, withoutRefusedField } from './workers.mjs';
 import { cpuMeter, emit, log, main, now, parseArgs, required, runLimited, summarize, warmedUp, withTimeout } from './stats.mjs';
 
 const args = parseArgs();
@@ -65,14 +65,8 @@ async function post(path, token, body, expected) {
   });
   const text = await res.body.text();
   const ms = now() - t0;
-  const refused = res.statusCode === 400 && body
-    ? Object.keys(sends).find((field) => field in body && text.includes(`unknown field '${field}'`)) : undefined;
-  if (refused) {
-    if (sends[refused]) log(`the service refuses the field "${refused}": ${without[refused]}`);
-    sends[refused] = false;
-    const { [refused]: _, ...rest } = body;
-    return post(path, token, rest, expected);
-  }
+  const retry = withoutRefusedField(sends, without, res.statusCode, text, body);
+  if (retry) return post(path, token, retry, expected);
   if (res.statusCode !== expected) {
     throw new Error(`POST ${path} ${JSON.stringify(body)} -> ${res.statusCode} (expected ${expected}): ${text.slice(0, 500)}`);
   }

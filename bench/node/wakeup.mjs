@@ -73,7 +73,7 @@ function created(key, sent, answered, timed) {
 // --- Agentyard --------------------------------------------------------------------------------
 async function agentyard() {
   const { loadPrivateKey, makeToken } = await import('./jwt.mjs');
-  const { registerWorkers } = await import('./workers.mjs');
+  const { registerWorkers, withoutRefusedField } = await import('./workers.mjs');
   const BASE = required(args, 'base');
   const key = loadPrivateKey(required(args, 'key'));
   const developer = makeToken(key, { role: 'developer', upn: 'bench-developer', ttlSeconds: 4 * 3600 });
@@ -82,7 +82,7 @@ async function agentyard() {
   const abort = new AbortController();
   setMaxListeners(CLAIMERS * 2 + 16, abort.signal); // one listener per request in flight
   // completions carry the claim's fencing token ("attempt") unless the service refuses the field (older builds)
-  let sendAttempt = true;
+  const sends = { attempt: true };
   const post = async (agent, path, token, body, timeoutMs = 45_000) => {
     const res = await request(BASE + path, {
       method: 'POST', dispatcher: agent, signal: abort.signal,
@@ -90,12 +90,8 @@ async function agentyard() {
       body: JSON.stringify(body), headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
     });
     const text = await res.body.text();
-    if (body && 'attempt' in body && res.statusCode === 400 && text.includes("unknown field 'attempt'")) {
-      if (sendAttempt) log('the service refuses the field "attempt": completions go without it');
-      sendAttempt = false;
-      const { attempt, ...rest } = body;
-      return post(agent, path, token, rest, timeoutMs);
-    }
+    const retry = withoutRefusedField(sends, { attempt: 'completions go without it' }, res.statusCode, text, body);
+    if (retry) return post(agent, path, token, retry, timeoutMs);
     if (res.statusCode >= 300) throw new Error(`POST ${path} -> ${res.statusCode}: ${text.slice(0, 300)}`);
     return text ? JSON.parse(text) : null;
   };
@@ -130,7 +126,7 @@ async function agentyard() {
         const taskId = order.payload?.taskId ?? order.taskId;
         claimed(taskId, at);
         await post(claimAgent, `/api/work-orders/${order.id}/complete`, w.token,
-          sendAttempt ? { result: { ok: true }, exitCode: 0, attempt: order.attempt } : { result: { ok: true }, exitCode: 0 });
+          sends.attempt ? { result: { ok: true }, exitCode: 0, attempt: order.attempt } : { result: { ok: true }, exitCode: 0 });
         const t = tasks.get(taskId);
         if (t) t.completed = now();
       }
@@ -147,7 +143,7 @@ async function agentyard() {
       return inFlight;
     },
     failure: () => failure,
-    attemptSent: () => sendAttempt,
+    attemptSent: () => sends.attempt,
     hungClaims: () => hungClaims,
     create: async (i, timed) => {
       const sent = now();
