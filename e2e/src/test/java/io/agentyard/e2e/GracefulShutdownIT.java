@@ -2,6 +2,7 @@ package io.agentyard.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -35,13 +39,17 @@ import io.restassured.path.json.JsonPath;
  * nothing: task-service is stopped while a worker long-polls for a claim and completes orders. The
  * long poll gets a proper answer (an empty claim, not a reset connection), the process shuts down
  * cleanly in time (exit status 143, the JVM's after a SIGTERM it handled), and after its restart every completion it acknowledged stands, and every
- * completed task's event reaches the task stream.
+ * completed task's event reaches the task stream. execution-service, stopped while a live socket
+ * follows an execution and after another socket has come and gone, closes the open one with 1001
+ * and stops without waiting out its drain's timeout.
  */
 class GracefulShutdownIT {
 
     /** Shutdown delay (5 s) + drain timeout (20 s) + the relay's and consumers' last rounds, generously. */
     static final Duration STOPS_WITHIN = Duration.ofSeconds(60);
     static final String QUEUE = "refactor";
+    /** The live-socket case's own queue, so its claim takes its own order. */
+    static final String LIVE_QUEUE = "review";
     static final int ORDERS = 8;
 
     @TempDir
@@ -149,8 +157,94 @@ class GracefulShutdownIT {
         }
     }
 
+    @Test
+    void executionServiceStoppedWithSigtermClosesItsLiveSocketsAndDoesNotWaitOutItsDrain() throws Exception {
+        try (Journey journey = new Journey(suite, temp)) {
+            Person ada = journey.register("ada");
+            String workerId = journey.registerWorker(journey.admin(), LIVE_QUEUE, 1);
+            String workerToken = suite.token(UUID.fromString(workerId), "worker");
+            given().auth().oauth2(workerToken).contentType(ContentType.JSON)
+                    .body(Map.of("status", "idle", "currentLoad", 0))
+                    .post(suite.agents.url() + "/api/workers/" + workerId + "/heartbeat").then().statusCode(200);
+            String task = journey.create(ada, suite.tasks.url() + "/api/tasks",
+                    Journey.task("live " + journey.tag, "edit", LIVE_QUEUE));
+            // the worker claims it: a running execution ada may follow
+            String[] execution = new String[1];
+            Eventually.await(Journey.PATIENCE, "the order claimed", () -> {
+                HttpResponse<String> claim = claimQuietly(workerToken, LIVE_QUEUE, 1, 1);
+                if (claim != null && claim.statusCode() == 200) {
+                    for (Map<String, Object> order : JsonPath.from(claim.body()).<Map<String, Object>>getList("$")) {
+                        if (task.equals(String.valueOf(order.get("taskId")))) {
+                            execution[0] = String.valueOf(order.get("executionId"));
+                        }
+                    }
+                }
+                return execution[0] != null;
+            });
+            Eventually.await(Journey.PATIENCE, "execution-service has the execution", () -> ada.api()
+                    .get(suite.executions.url() + "/api/executions/" + execution[0]).statusCode() == 200);
+
+            // a socket the server closes at once (the id is not a UUID), then one that follows the execution
+            LiveSocket refused = LiveSocket.open(http, suite.executions.url(), "not-a-uuid", ada.token());
+            assertEquals(4400, refused.closed.get(30, TimeUnit.SECONDS));
+            LiveSocket following = LiveSocket.open(http, suite.executions.url(), execution[0], ada.token());
+            Eventually.await(Journey.PATIENCE, "the snapshot", () -> following.frames.stream()
+                    .anyMatch(frame -> frame.contains("\"snapshot\"")));
+
+            long logBefore = Files.size(suite.executions.log());
+            long stopping = System.nanoTime();
+            int exit = suite.executions.terminate(STOPS_WITHIN);
+            Duration stopped = Duration.ofNanos(System.nanoTime() - stopping);
+            suite.executions.start();
+
+            assertEquals(143, exit, "execution-service exited on SIGTERM after " + stopped);
+            assertEquals(1001, following.closed.get(30, TimeUnit.SECONDS), "the follower told to reconnect elsewhere");
+            // the shutdown delay (5 s) and the last rounds, not the drain's 20 s timeout on top
+            assertTrue(stopped.compareTo(Duration.ofSeconds(15)) < 0, "stopped without waiting out the drain: " + stopped);
+            byte[] written = Files.readAllBytes(suite.executions.log());
+            String log = new String(written, (int) logBefore, written.length - (int) logBefore, StandardCharsets.UTF_8);
+            assertTrue(log.contains("execution-service stopped in"), "Quarkus shut down cleanly (its log says so)");
+            assertFalse(log.contains("Timed out waiting for graceful shutdown"), log);
+        }
+    }
+
+    /** A live socket of {@code GET ws /api/executions/{id}/live}: its text frames, and its close code once closed. */
+    private record LiveSocket(List<String> frames, CompletableFuture<Integer> closed) {
+
+        static LiveSocket open(HttpClient http, String base, String id, String token) {
+            LiveSocket socket = new LiveSocket(new CopyOnWriteArrayList<>(), new CompletableFuture<>());
+            http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                    .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/api/executions/" + id + "/live"),
+                            new WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                    socket.frames.add(data.toString());
+                                    ws.request(1);
+                                    return null;
+                                }
+
+                                @Override
+                                public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+                                    socket.closed.complete(status);
+                                    return null;
+                                }
+
+                                @Override
+                                public void onError(WebSocket ws, Throwable error) {
+                                    socket.closed.completeExceptionally(error);
+                                }
+                            }).join();
+            return socket;
+        }
+    }
+
     private HttpResponse<String> claim(String token, int max, int waitSeconds) throws IOException, InterruptedException {
-        String body = "{\"queues\":[\"" + QUEUE + "\"],\"max\":" + max + ",\"waitSeconds\":" + waitSeconds + "}";
+        return claim(token, QUEUE, max, waitSeconds);
+    }
+
+    private HttpResponse<String> claim(String token, String queue, int max, int waitSeconds)
+            throws IOException, InterruptedException {
+        String body = "{\"queues\":[\"" + queue + "\"],\"max\":" + max + ",\"waitSeconds\":" + waitSeconds + "}";
         return http.send(HttpRequest.newBuilder(URI.create(suite.tasks.url() + "/api/work-orders/claim"))
                 .timeout(Duration.ofSeconds(waitSeconds + 30)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -158,8 +252,12 @@ class GracefulShutdownIT {
     }
 
     private HttpResponse<String> claimQuietly(String token, int max, int waitSeconds) {
+        return claimQuietly(token, QUEUE, max, waitSeconds);
+    }
+
+    private HttpResponse<String> claimQuietly(String token, String queue, int max, int waitSeconds) {
         try {
-            return claim(token, max, waitSeconds);
+            return claim(token, queue, max, waitSeconds);
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -22,11 +22,14 @@ import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
 import io.agentyard.shared.web.StreamFollowers;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.PathParam;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
@@ -52,6 +55,9 @@ import io.smallrye.mutiny.Uni;
  * follow: 4400 (the id is not a UUID), 4404 (no such execution, or one the caller may not read:
  * the two are not told apart, as in the REST API); 1011 when the execution cannot be read (the
  * database is down). The close reason is the problem's detail.
+ * A stopping replica closes every socket with 1001 (going away) as its shutdown begins, and any
+ * that opens meanwhile at once: the client reconnects to a replica still running. An open socket
+ * would otherwise hold the HTTP drain until its timeout and then be cut.
  * Nothing of the execution is sent before the caller has been allowed to read it.
  * The socket takes no messages from the client.
  */
@@ -65,6 +71,8 @@ public class ExecutionSocket {
     static final String ROUTE = "/api/executions/:id/live";
     /** The kind of the first frame. */
     public static final String SNAPSHOT = "snapshot";
+    /** RFC 6455's "going away": the server is stopping. */
+    static final int GOING_AWAY = 1001;
     /** Close codes above this are {@code 4000 + an HTTP status}. */
     public static final int PROBLEM_CLOSE_BASE = 4000;
     /** A close reason is at most 123 bytes (RFC 6455, 5.5). */
@@ -81,10 +89,13 @@ public class ExecutionSocket {
     private final ObjectMapper json;
     private final CurrentIdentityAssociation identity;
     private final StreamFollowers followers;
+    private final OpenConnections connections;
+    private volatile boolean stopping;
 
     ExecutionSocket(ExecutionService executions, LiveFeed live, ObjectMapper json, CurrentIdentityAssociation identity,
-                    StreamFollowers followers) {
+                    StreamFollowers followers, OpenConnections connections) {
         this.followers = followers;
+        this.connections = connections;
         this.executions = executions;
         this.live = live;
         this.json = json;
@@ -95,9 +106,26 @@ public class ExecutionSocket {
         followers.declare(StreamFollowers.WEBSOCKET, ROUTE);
     }
 
+    void closeAtShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+        closeAll();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        closeAll(); // in case the shutdown had no delay phase
+    }
+
+    /** Closes every open socket with 1001; sockets that open from now on are closed at once. */
+    void closeAll() {
+        stopping = true;
+        connections.forEach(connection -> goAway(connection).subscribe().with(ok -> { }, failure -> { }));
+    }
+
     @OnOpen
     Uni<Void> open(WebSocketConnection connection, @PathParam("id") String id) {
         connection.userData().put(COUNTED, followers.open(StreamFollowers.WEBSOCKET, ROUTE));
+        if (stopping) {
+            return goAway(connection);
+        }
         UUID executionId;
         try {
             executionId = UUID.fromString(id);
@@ -147,6 +175,10 @@ public class ExecutionSocket {
             reason = new CloseReason(CloseReason.INTERNAL_SERVER_ERROR.getCode(), "internal error");
         }
         return connection.close(reason).onFailure().recoverWithNull();
+    }
+
+    private static Uni<Void> goAway(WebSocketConnection connection) {
+        return connection.close(new CloseReason(GOING_AWAY, "server stopping: reconnect")).onFailure().recoverWithNull();
     }
 
     private static String truncate(String text) {
