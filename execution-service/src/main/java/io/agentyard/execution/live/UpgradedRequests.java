@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.vertx.http.runtime.filters.QuarkusRequestWrapper;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 
 /**
@@ -18,8 +19,8 @@ import io.vertx.ext.web.Router;
  * upgraded response counts as ended without its end handler running. So one socket, opened and
  * long since closed, held every stop of execution-service for the full {@code quarkus.shutdown.timeout}
  * (20 s) and logged "Timed out waiting for graceful shutdown". This marks an upgrade request done
- * when its connection closes, through the request wrapper's own (package-private, idempotent)
- * {@code done()}: the only way to reach the drain's count.
+ * when its connection's channel closes, through the request wrapper's own (package-private,
+ * idempotent) {@code done()}: the only way to reach the drain's count.
  */
 @ApplicationScoped
 class UpgradedRequests {
@@ -34,10 +35,13 @@ class UpgradedRequests {
         }
         router.route(ExecutionSocket.ROUTE).order(Integer.MIN_VALUE).handler(context -> {
             HttpServerRequest request = context.request();
-            if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            // the channel's close future takes any number of listeners; the connection's closeHandler
+            // holds one, which Quarkus uses to count connections (quarkus.http.limits.max-connections)
+            if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                    && request.connection() instanceof ConnectionBase connection) {
                 QuarkusRequestWrapper wrapper = wrapperOf(request);
                 if (wrapper != null) {
-                    request.connection().closeHandler(closed -> done(wrapper));
+                    connection.channel().closeFuture().addListener(closed -> done(wrapper));
                 }
             }
             context.next();
