@@ -1,6 +1,7 @@
 package io.agentyard.shared.tracing;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -15,19 +16,34 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 
 /**
- * The sampler every service uses (Quarkus takes a CDI {@link Sampler} over its configured one):
- * a span follows its parent's decision; a trace starts (at the configured ratio,
- * {@code quarkus.otel.traces.sampler.arg}) from a request, an event or a relay round, but never
- * from a lone database or Redis call. Background loops (the relay's polls, consumers' blocking
- * reads, lease reapers) issue such calls many times a second outside any span; recording each as
- * a trace of its own would bury the traces that matter.
+ * The sampler every service uses (Quarkus takes a CDI {@link Sampler} over its configured one).
+ *
+ * <p>Spans are recorded only when something receives them: with no collector
+ * ({@code AGENTYARD_OTLP_ENDPOINT} blank) and no ratio set, nothing is recorded. Spans still exist
+ * then, so trace and span ids go into events and logs and on to other services; only their
+ * attributes, timings and exception texts are not built. Recording them for nobody cost a third of
+ * a rejected request's CPU and about a tenth of an empty claim's ({@code bench/floor.sh}).
+ *
+ * <p>When recording, a span follows its parent's decision; a trace starts (at
+ * {@code AGENTYARD_TRACE_SAMPLE_RATIO}, 1.0 by default) from a request, an event or a relay round,
+ * but never from a lone database or Redis call. Background loops (the relay's polls, consumers'
+ * blocking reads, lease reapers) issue such calls many times a second outside any span; recording
+ * each as a trace of its own would bury the traces that matter.
  */
 public class Sampling {
 
     @Produces
     @Singleton
-    Sampler sampler(@ConfigProperty(name = "quarkus.otel.traces.sampler.arg", defaultValue = "1.0") String ratio) {
-        return Sampler.parentBased(new NoOrphanClientSpans(Sampler.traceIdRatioBased(Double.parseDouble(ratio))));
+    Sampler sampler(@ConfigProperty(name = "agentyard.tracing.sample-ratio") Optional<Double> ratio,
+                    @ConfigProperty(name = "quarkus.otel.exporter.otlp.traces.endpoint") Optional<String> endpoint) {
+        return of(ratio, endpoint.filter(url -> !url.isBlank()).isPresent());
+    }
+
+    static Sampler of(Optional<Double> ratio, boolean exporting) {
+        if (ratio.isEmpty() && !exporting) {
+            return Sampler.alwaysOff();
+        }
+        return Sampler.parentBased(new NoOrphanClientSpans(Sampler.traceIdRatioBased(ratio.orElse(1.0))));
     }
 
     /** For spans without a parent: drops CLIENT spans, samples the others by {@code roots}. */
