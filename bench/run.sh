@@ -362,10 +362,12 @@ jq -n --arg run_id "$RUN_ID" --arg started_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" -
   --arg redis "$(redis info server | tr -d '\r' | awk -F: '/^redis_version/ { print $2 }')" \
   --arg node "$(node --version)" --arg java "$(java -version 2>&1 | head -n 1)" \
   --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')" \
+  --arg tracing "${AGENTYARD_TRACE_SAMPLE_RATIO:+ratio $AGENTYARD_TRACE_SAMPLE_RATIO}" --arg java_opts "${BENCH_JAVA_OPTS:-}" \
   '{ run_id: $run_id, started_at: $started_at, n_list: $n_list, w: $w, warmup: $warmup, seed_above: $seed_above, wake: $wake,
      nproc: ($nproc | tonumber), cpu_model: $cpu,
      mem_total: $mem, loadavg_start: $load, kernel: $kernel, postgres_version: $pg, pg_synchronous_commit: $sc, pg_shared_buffers: $sb,
-     redis_version: $redis, node_version: $node, java_version: $java, git_commit: $commit }' > "$WORK/meta.json"
+     redis_version: $redis, node_version: $node, java_version: $java, git_commit: $commit,
+     service_tracing: (if $tracing == "" then "default" else $tracing end), service_java_opts: $java_opts }' > "$WORK/meta.json"
 
 PARTS=${BENCH_PARTS:-agentyard pgbench pgboss graphile bullmq wakeup}
 [[ ${BENCH_SKIP_AGENTYARD:-0} == 1 ]] && PARTS=${PARTS//agentyard/}

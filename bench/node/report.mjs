@@ -309,6 +309,7 @@ ${failures.length ? `\n## Problems\n\n${failures.map(([k, s]) => `- ${k}: ${cell
 - CPU: ${meta.cpu_model ?? '?'} (nproc ${meta.nproc ?? '?'}), memory ${meta.mem_total ?? '?'}, kernel ${meta.kernel ?? '?'}
 - PostgreSQL ${meta.postgres_version ?? '?'} (synchronous_commit=${meta.pg_synchronous_commit ?? '?'}, shared_buffers=${meta.pg_shared_buffers ?? '?'}), Redis ${meta.redis_version ?? '?'}
 - Node ${meta.node_version ?? '?'}, Java ${meta.java_version ?? '?'}
+- task-service's tracing: ${meta.service_tracing === 'default' || !meta.service_tracing ? 'the default (no collector, so spans are not recorded: ids only)' : `spans recorded, AGENTYARD_TRACE_SAMPLE_RATIO ${meta.service_tracing.replace('ratio ', '')}`}${meta.service_java_opts ? `; JVM options \`${meta.service_java_opts}\`` : ''}
 - Load average (1/5/15 min) at start: ${meta.loadavg_start ?? '?'}; at the end: ${meta.loadavg_end ?? '?'}
 - Everything (service, databases, load generators, and anyone else's work on the machine) shares these cores: figures are noisy,
   compare within one run.
