@@ -46,7 +46,8 @@ class EnvironmentTest {
             "AGENTYARD_JWT_NEXT_KEY_LOCATION", "set only during a signing-key rotation (README)",
             "AGENTYARD_JWT_PREVIOUS_KEY_LOCATION", "set only during a signing-key rotation (README)",
             "AGENTYARD_CORS_ORIGINS", "unset is CORS off, right in a pod; set only for a browser console (README)",
-            "AGENTYARD_OTLP_HEADERS", "only for a trace collector that wants them; no collector, no export (README Tracing)");
+            "AGENTYARD_OTLP_HEADERS", "only for a trace collector that wants them; no collector, no export (README Tracing)",
+            "AGENTYARD_TRACE_SAMPLE_RATIO", "unset: every trace with a collector, none recorded without one (README Tracing)");
 
     /** The variables {@code service} reads, with their defaults (null: none), test-profile lines left out. */
     static Map<String, String> variables(String service) {
