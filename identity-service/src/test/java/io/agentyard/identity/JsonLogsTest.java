@@ -1,7 +1,9 @@
 package io.agentyard.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,12 +41,15 @@ class JsonLogsTest {
 
     static final Path LOG = Path.of("target", "json-logs-test.log");
 
-    /** The JSON formatter production uses on the console, here on a file the test can read. */
+    /**
+     * The JSON formatter production uses on the console, here on a file the test can read; and
+     * production's tracing default (no collector, no ratio: spans exist but are not recorded).
+     */
     public static class JsonLogs implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG.toString(),
-                    "quarkus.log.file.json.enabled", "true");
+                    "quarkus.log.file.json.enabled", "true", "agentyard.tracing.sample-ratio", "");
         }
     }
 
@@ -55,11 +60,13 @@ class JsonLogsTest {
     TracedHandler handler;
 
     @Test
-    void aLineLoggedWhileHandlingAnEventCarriesItsTraceAndSpanIds() throws Throwable {
+    void aLineLoggedWhileHandlingAnEventCarriesItsTraceAndSpanIdsThoughNoSpanIsRecorded() throws Throwable {
         EventEnvelope event = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
                 () -> outbox.record(TracedHandler.TRACED, UUID.randomUUID(), Map.of("n", 1))));
         Eventually.await(Duration.ofSeconds(10), "the event handled", () -> handler.handledIn(event.id()) != null);
         SpanContext span = handler.handledIn(event.id());
+        assertTrue(span.isValid(), span.toString());
+        assertFalse(span.isSampled(), "nothing receives spans, so none is recorded: " + span);
 
         Eventually.await(Duration.ofSeconds(5), "its log line", () -> lineAbout(event.id()) != null);
         JsonNode line = lineAbout(event.id());
