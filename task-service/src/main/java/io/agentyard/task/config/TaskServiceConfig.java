@@ -37,6 +37,15 @@ public interface TaskServiceConfig {
     Duration claimPollInterval();
 
     /**
+     * Dead row versions in work_orders at which the queue vacuum round vacuums it (0: never; autovacuum
+     * alone then, which by default waits for a fifth of the table and looks once a minute).
+     */
+    long vacuumDeadRows();
+
+    /** How often each replica's queue vacuum round looks at that count. */
+    Duration vacuumInterval();
+
+    /**
      * At most this many claims (or completions) share one transaction: those that arrive while the
      * previous batch runs are merged into the next (group commit).
      */

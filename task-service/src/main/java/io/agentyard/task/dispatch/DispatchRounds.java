@@ -6,9 +6,11 @@ import org.jboss.logging.Logger;
 
 import io.agentyard.shared.reactive.FreshPlans;
 import io.agentyard.shared.reactive.SafeContext;
+import io.agentyard.task.config.TaskServiceConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Dispatch's background rounds, every {@code reaper-interval} on every replica (quarkus-scheduler,
@@ -20,6 +22,11 @@ import io.vertx.mutiny.core.Vertx;
  * <li>The stranded-task sweep dispatches pending tasks that nothing holds back any more. Completing
  * a work order commits first and dispatches the tasks it unblocked just after; a replica that dies
  * in between would otherwise leave them pending for good.</li>
+ * <li>The queue vacuum, every {@code vacuum-interval}, vacuums work_orders once it holds
+ * {@code vacuum-dead-rows} dead row versions, so that claims stop walking the index entries of
+ * orders claimed before (50,000 orders after the last vacuum, a claim of 16 walked 305 index pages:
+ * 3 ms, most of the statement). Vacuuming is the table owner's right: under another role it does
+ * nothing.</li>
  * </ul>
  * Each round is a public method that tests (and operators) call directly.
  */
@@ -31,11 +38,18 @@ public class DispatchRounds {
 
     private final WorkOrderService workOrders;
     private final Dispatcher dispatcher;
+    private final WorkOrderQueue queue;
+    private final Pool pool;
+    private final TaskServiceConfig config;
     private final Vertx vertx;
 
-    DispatchRounds(WorkOrderService workOrders, Dispatcher dispatcher, Vertx vertx) {
+    DispatchRounds(WorkOrderService workOrders, Dispatcher dispatcher, WorkOrderQueue queue, Pool pool,
+                   TaskServiceConfig config, Vertx vertx) {
         this.workOrders = workOrders;
         this.dispatcher = dispatcher;
+        this.queue = queue;
+        this.pool = pool;
+        this.config = config;
         this.vertx = vertx;
     }
 
@@ -49,6 +63,32 @@ public class DispatchRounds {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledSweep() {
         return dispatchStrandedNow().invoke(count -> log("Stranded tasks dispatched", count)).replaceWithVoid();
+    }
+
+    @Scheduled(identity = "queue-vacuum", every = "${agentyard.task.vacuum-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledVacuum() {
+        if (config.vacuumDeadRows() <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return vacuumNow(config.vacuumDeadRows())
+                .invoke(dead -> {
+                    if (dead > 0) {
+                        LOG.debugf("Vacuumed work_orders: %d dead row versions", dead);
+                    }
+                })
+                .onFailure().invoke(failure -> LOG.warnf("Vacuuming work_orders failed: %s", failure.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * Vacuums work_orders now if it holds at least {@code deadRows} dead row versions; answers how
+     * many it counted when it did, else 0.
+     */
+    public Uni<Long> vacuumNow(long deadRows) {
+        return SafeContext.run(vertx, () -> queue.deadRows(pool)
+                .chain(dead -> dead < deadRows ? Uni.createFrom().item(0L)
+                        : queue.vacuum(pool).replaceWith(dead)));
     }
 
     /** Runs one round of the lease reaper now, on a context of its own; answers how many leases it expired. */
