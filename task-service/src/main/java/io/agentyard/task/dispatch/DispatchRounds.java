@@ -1,5 +1,7 @@
 package io.agentyard.task.dispatch;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -42,6 +44,8 @@ public class DispatchRounds {
     private final Pool pool;
     private final TaskServiceConfig config;
     private final Vertx vertx;
+    /** Dead row versions in work_orders just after this replica's last vacuum: those it could not remove. */
+    private final AtomicLong leftByLastVacuum = new AtomicLong();
 
     DispatchRounds(WorkOrderService workOrders, Dispatcher dispatcher, WorkOrderQueue queue, Pool pool,
                    TaskServiceConfig config, Vertx vertx) {
@@ -82,13 +86,21 @@ public class DispatchRounds {
     }
 
     /**
-     * Vacuums work_orders now if it holds at least {@code deadRows} dead row versions; answers how
-     * many it counted when it did, else 0.
+     * Vacuums work_orders now if it holds at least {@code deadRows} dead row versions more than the
+     * last vacuum had to leave; answers how many it counted when it did, else 0. Rows that a
+     * transaction older than them may still see cannot be removed; counted again, they would have
+     * every round vacuum the whole table for nothing while that transaction lasts.
      */
     public Uni<Long> vacuumNow(long deadRows) {
-        return SafeContext.run(vertx, () -> queue.deadRows(pool)
-                .chain(dead -> dead < deadRows ? Uni.createFrom().item(0L)
-                        : queue.vacuum(pool).replaceWith(dead)));
+        return SafeContext.run(vertx, () -> queue.deadRows(pool).chain(dead -> {
+            long left = leftByLastVacuum.updateAndGet(last -> Math.min(last, dead)); // less: vacuumed since
+            if (dead - left < deadRows) {
+                return Uni.createFrom().item(0L);
+            }
+            return queue.vacuum(pool).chain(() -> queue.deadRows(pool))
+                    .invoke(leftByLastVacuum::set)
+                    .replaceWith(dead);
+        }));
     }
 
     /** Runs one round of the lease reaper now, on a context of its own; answers how many leases it expired. */
