@@ -37,6 +37,8 @@ TIMEOUT_S=${BENCH_TIMEOUT_S:-300}
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib/jvm.sh
+source "$BENCH_DIR/lib/jvm.sh"
 NODE_DIR=$BENCH_DIR/node
 RESULTS=$BENCH_DIR/results
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
@@ -135,7 +137,7 @@ AGENTYARD_DB_USER="$PGUSER" \
 AGENTYARD_JWKS_URL="file:$WORK/public.pem" \
 AGENTYARD_EVENTS_KEY_PREFIX="$REDIS_PREFIX" \
 AGENTYARD_REDIS_URL="$REDIS_URL" \
-  java ${BENCH_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
+  java $IMAGE_JAVA_OPTS ${BENCH_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 
 ready=0

@@ -18,7 +18,8 @@
 #   BENCH_WAKE_CLAIMERS=1000 BENCH_WAKE_RATE=50 BENCH_WAKE_TASKS=1500 BENCH_WAKE_WARMUP=1000 BENCH_WAKE_IDLE_S=20
 #                           the wake-up case: idle claimers, tasks per second, timed and untimed tasks,
 #                           seconds of idle CPU measured before the first task
-#   BENCH_JAVA_OPTS=...     extra JVM options for task-service
+#   BENCH_JAVA_OPTS=...     extra JVM options for task-service (after IMAGE_JAVA_OPTS, the container image's)
+#   BENCH_AGENTYARD_PHASES="single batch bulk empty"  Agentyard's phases (fewer for an A/B of one mode)
 #   PGHOST/PGPORT/PGUSER    PostgreSQL (default 127.0.0.1:5432, postgres); REDIS_URL (redis://127.0.0.1:6379)
 #
 # Writes bench/results/latest.md and bench/results/<UTC stamp>.json. Everything it creates
@@ -44,6 +45,8 @@ WAKE_IDLE_S=${BENCH_WAKE_IDLE_S:-20}
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib/jvm.sh
+source "$BENCH_DIR/lib/jvm.sh"
 NODE_DIR=$BENCH_DIR/node
 RESULTS=$BENCH_DIR/results
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
@@ -174,7 +177,7 @@ start_service() {
   AGENTYARD_JWKS_URL="file:$WORK/public.pem" \
   AGENTYARD_EVENTS_KEY_PREFIX="$REDIS_PREFIX" \
   AGENTYARD_REDIS_URL="$REDIS_URL" \
-    java ${BENCH_JAVA_OPTS:-} -jar "$WORK/app/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+    java $IMAGE_JAVA_OPTS ${BENCH_JAVA_OPTS:-} -jar "$WORK/app/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
   echo "$SERVICE_PID" > "$WORK/service.pid"
 
@@ -203,7 +206,7 @@ part_agentyard() {
     psql -q -d postgres -c CHECKPOINT
     run_node agentyard "$NODE_DIR/agentyard.mjs" --base "http://127.0.0.1:$SERVICE_PORT" --db "$PG_URL/$DB_TASK" \
       --key "$WORK/private.pem" --n "$n" --w "$W" --warmup "$WARMUP" --timeout-s "$TIMEOUT_S" --service-pid "$SERVICE_PID" \
-      --root "$ROOT" --next-claim "$NEXT_CLAIM" "${seed[@]}" --out "$WORK/agentyard-$n.json"
+      --root "$ROOT" --next-claim "$NEXT_CLAIM" --phases "${BENCH_AGENTYARD_PHASES:-single batch bulk empty}" "${seed[@]}" --out "$WORK/agentyard-$n.json"
   done
   service_errors
   stop_service
@@ -362,7 +365,7 @@ jq -n --arg run_id "$RUN_ID" --arg started_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" -
   --arg redis "$(redis info server | tr -d '\r' | awk -F: '/^redis_version/ { print $2 }')" \
   --arg node "$(node --version)" --arg java "$(java -version 2>&1 | head -n 1)" \
   --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')" \
-  --arg tracing "${AGENTYARD_TRACE_SAMPLE_RATIO:+ratio $AGENTYARD_TRACE_SAMPLE_RATIO}" --arg java_opts "${BENCH_JAVA_OPTS:-}" \
+  --arg tracing "${AGENTYARD_TRACE_SAMPLE_RATIO:+ratio $AGENTYARD_TRACE_SAMPLE_RATIO}" --arg java_opts "$IMAGE_JAVA_OPTS${BENCH_JAVA_OPTS:+ $BENCH_JAVA_OPTS}" \
   '{ run_id: $run_id, started_at: $started_at, n_list: $n_list, w: $w, warmup: $warmup, seed_above: $seed_above, wake: $wake,
      nproc: ($nproc | tonumber), cpu_model: $cpu,
      mem_total: $mem, loadavg_start: $load, kernel: $kernel, postgres_version: $pg, pg_synchronous_commit: $sc, pg_shared_buffers: $sb,

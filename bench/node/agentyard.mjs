@@ -39,6 +39,8 @@ const DB_NAME = basename(new URL(DB).pathname);
 const QUEUE = 'feature';
 // defaults of task-service (application.properties): what Dispatcher.enqueue gives each order
 const MAX_RETRIES = Number(args['max-retries'] ?? 3);
+// which phases run (all by default): fewer for an A/B of one mode
+const PHASES = new Set((args.phases ?? 'single batch bulk empty').split(/[ ,]+/).filter(Boolean));
 
 const agent = new Agent({ connections: W + ENQUEUE_CONCURRENCY, keepAliveTimeout: 30_000, pipelining: 1 });
 const key = loadPrivateKey(required(args, 'key'));
@@ -399,10 +401,10 @@ main(async () => {
   const result = { name: 'Agentyard', n: N, w: W, warmup: WARMUP, enqueue_method: SEED ? 'sql' : 'api', phases: {} };
   try {
     const workers = await registerWorkers(db, key, W);
-    result.phases.single = await phase(db, workers, 'single', 1);
-    result.phases.batch = await phase(db, workers, 'batch', 10);
-    result.phases.bulk = await phase(db, workers, 'bulk', 10, true);
-    result.phases.empty = await emptyClaims(workers, Math.min(N, 20_000), WARMUP);
+    if (PHASES.has('single')) result.phases.single = await phase(db, workers, 'single', 1);
+    if (PHASES.has('batch')) result.phases.batch = await phase(db, workers, 'batch', 10);
+    if (PHASES.has('bulk')) result.phases.bulk = await phase(db, workers, 'bulk', 10, true);
+    if (PHASES.has('empty')) result.phases.empty = await emptyClaims(workers, Math.min(N, 20_000), WARMUP);
   } finally {
     await db.end();
     await agent.close();
