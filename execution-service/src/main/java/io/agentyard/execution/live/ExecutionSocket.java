@@ -17,13 +17,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentyard.execution.execution.ExecutionDtos;
 import io.agentyard.execution.execution.ExecutionService;
 import io.agentyard.execution.execution.ExecutionStatus;
+import io.agentyard.shared.health.Stopping;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.security.Caller;
 import io.agentyard.shared.security.Roles;
 import io.agentyard.shared.web.StreamFollowers;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
@@ -90,10 +89,11 @@ public class ExecutionSocket {
     private final CurrentIdentityAssociation identity;
     private final StreamFollowers followers;
     private final OpenConnections connections;
-    private volatile boolean stopping;
+    private final Stopping stopping;
 
     ExecutionSocket(ExecutionService executions, LiveFeed live, ObjectMapper json, CurrentIdentityAssociation identity,
-                    StreamFollowers followers, OpenConnections connections) {
+                    StreamFollowers followers, OpenConnections connections, Stopping stopping) {
+        this.stopping = stopping;
         this.followers = followers;
         this.connections = connections;
         this.executions = executions;
@@ -106,24 +106,15 @@ public class ExecutionSocket {
         followers.declare(StreamFollowers.WEBSOCKET, ROUTE);
     }
 
-    void closeAtShutdown(@Observes ShutdownDelayInitiatedEvent event) {
-        closeAll();
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        closeAll(); // in case the shutdown had no delay phase
-    }
-
     /** Closes every open socket with 1001; sockets that open from now on are closed at once. */
-    void closeAll() {
-        stopping = true;
+    void closeAll(@Observes Stopping.Began event) {
         connections.forEach(connection -> goAway(connection).subscribe().with(ok -> { }, failure -> { }));
     }
 
     @OnOpen
     Uni<Void> open(WebSocketConnection connection, @PathParam("id") String id) {
         connection.userData().put(COUNTED, followers.open(StreamFollowers.WEBSOCKET, ROUTE));
-        if (stopping) {
+        if (stopping.now()) {
             return goAway(connection);
         }
         UUID executionId;

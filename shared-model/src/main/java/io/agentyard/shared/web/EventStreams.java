@@ -16,12 +16,11 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.agentyard.shared.health.Stopping;
 import io.agentyard.shared.problem.Problem;
 import io.agentyard.shared.problem.ProblemException;
 import io.agentyard.shared.reactive.SafeContext;
 import io.agentyard.shared.security.Caller;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -69,11 +68,12 @@ public class EventStreams {
     private final StreamFollowers followers;
     /** How to end each open stream, on its own context. */
     private final Set<Runnable> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean stopping;
+    private final Stopping stopping;
 
     EventStreams(IdentityProviderManager identities, ObjectMapper json, Vertx vertx,
                  @ConfigProperty(name = "agentyard.streams.recheck-interval", defaultValue = "PT30S") Duration recheck,
-                 StreamFollowers followers) {
+                 StreamFollowers followers, Stopping stopping) {
+        this.stopping = stopping;
         this.followers = followers;
         this.identities = identities;
         this.json = json;
@@ -81,17 +81,8 @@ public class EventStreams {
         this.recheck = recheck;
     }
 
-    void endAtShutdown(@Observes ShutdownDelayInitiatedEvent event) {
-        endAll();
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        endAll(); // in case the shutdown had no delay phase
-    }
-
     /** Ends every open stream cleanly; streams that start from now on end at once. */
-    void endAll() {
-        stopping = true;
+    void endAll(@Observes Stopping.Began event) {
         if (!open.isEmpty()) {
             LOG.infof("Stopping: ending %d event stream(s); their followers reconnect elsewhere", open.size());
         }
@@ -186,7 +177,7 @@ public class EventStreams {
             left.run(); // ended before the handlers above were set (frames that finished at once)
             open.remove(end);
         }
-        if (stopping) {
+        if (stopping.now()) {
             end.run();
         }
     }

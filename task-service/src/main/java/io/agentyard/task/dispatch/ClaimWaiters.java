@@ -18,12 +18,12 @@ import org.jboss.logging.Logger;
 
 import io.agentyard.shared.events.EventsConfig;
 import io.agentyard.shared.events.Wakeups;
+import io.agentyard.shared.health.Stopping;
 import io.agentyard.shared.reactive.SafeContext;
 import io.agentyard.task.config.TaskServiceConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -135,12 +135,11 @@ public class ClaimWaiters {
         subscription = wakeups.listen(TOPIC, this::onAnnouncement);
     }
 
-    void drainAtShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+    void drainAtShutdown(@Observes Stopping.Began event) {
         drain();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        drain(); // in case the shutdown had no delay phase
         synchronized (this) {
             stopped = true;
         }
