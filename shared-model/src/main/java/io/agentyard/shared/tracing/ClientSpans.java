@@ -28,13 +28,14 @@ public class ClientSpans implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        Optional<String> ratio = text(context.getValue("agentyard.tracing.sample-ratio"));
+        // the ratio is only looked at for being set: Sampling reads it, and says so if it is no number
+        boolean ratioSet = text(context.getValue("agentyard.tracing.sample-ratio")).isPresent();
         boolean exporting = text(context.getValue("quarkus.otel.exporter.otlp.traces.endpoint")).isPresent();
-        return sources(ratio.map(Double::valueOf), exporting);
+        return sources(ratioSet, exporting);
     }
 
-    static List<ConfigSource> sources(Optional<Double> ratio, boolean exporting) {
-        if (Sampling.records(ratio, exporting)) {
+    static List<ConfigSource> sources(boolean ratioSet, boolean exporting) {
+        if (Sampling.records(ratioSet, exporting)) {
             return List.of();
         }
         Map<String, String> off = Map.of(SWITCHES.get(0), "false", SWITCHES.get(1), "false");

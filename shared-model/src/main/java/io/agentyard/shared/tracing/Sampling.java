@@ -40,15 +40,15 @@ public class Sampling {
     }
 
     static Sampler of(Optional<Double> ratio, boolean exporting) {
-        if (!records(ratio, exporting)) {
+        if (!records(ratio.isPresent(), exporting)) {
             return Sampler.alwaysOff();
         }
         return Sampler.parentBased(new NoOrphanClientSpans(Sampler.traceIdRatioBased(ratio.orElse(1.0))));
     }
 
     /** Whether any span is recorded: a collector receives them, or a ratio asks for them. */
-    static boolean records(Optional<Double> ratio, boolean exporting) {
-        return ratio.isPresent() || exporting;
+    static boolean records(boolean ratioSet, boolean exporting) {
+        return ratioSet || exporting;
     }
 
     /** For spans without a parent: drops CLIENT spans, samples the others by {@code roots}. */
