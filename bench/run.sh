@@ -234,32 +234,31 @@ pgbench_phase() {  # name db setup_file script rows_per_cycle queue_table [clien
   node "$NODE_DIR/cpumon.mjs" --dbs "$db" --comms pgbench --out "$WORK/cpu-$name.json" &
   local mon=$!
   for _ in $(seq 1 100); do [[ -e $WORK/cpu-$name.json.ready ]] && break; sleep 0.05; done
-  local rc=0 tps processed claim complete done
+  local rc=0 tps=null processed=null claim=null complete=null done timed_out=false
   timeout "$TIMEOUT_S" pgbench -n -M prepared -r -c "$clients" -j "$jobs" -t "$per_client" -f "$script" "$db" \
     > "$WORK/pgbench-$name.txt" 2>&1 || rc=$?
   kill -TERM "$mon"; wait "$mon" || true
   if [[ $rc -eq 124 ]]; then  # over the time bound (as pg-boss's drains can be): the rate is over what it did
-    done=$(psql -Atq -d "$db" -c "SELECT count(*) FROM $table WHERE status = 'completed'")
-    log "pgbench $name: stopped at the time bound ($TIMEOUT_S s), $done rows completed"
-    jq -n --argjson done "$done" --argjson total "$N" --argjson per "$per" --argjson bound "$TIMEOUT_S" \
-          --arg script "$(basename "$script")" --slurpfile cpu "$WORK/cpu-$name.json" --argjson clients "$clients" '
-      $cpu[0] as $c |
-      { script: $script, clients: $clients, rows_per_cycle: $per, done: $done, total: $total, timed_out: true,
-        wall_ms: ($bound * 1000), per_s: ($done / $bound * 10 | round / 10), latency_ms: null,
-        cpu: ($c + { postgres_cpu_ms_per_unit: (if $done > 0 then ($c.postgres_cpu_ms / $done * 1000 | round / 1000) else null end),
-                     driver_cpu_ms: $c.pgbench_cpu_ms, driver_cores: $c.pgbench_cores }) }'
-    return
+    timed_out=true
+  elif [[ $rc -ne 0 ]]; then
+    cat "$WORK/pgbench-$name.txt" >&2; return 1
+  else
+    read -r tps processed claim complete < <(parse_pgbench "$WORK/pgbench-$name.txt")
   fi
-  [[ $rc -eq 0 ]] || { cat "$WORK/pgbench-$name.txt" >&2; return 1; }
-  read -r tps processed claim complete < <(parse_pgbench "$WORK/pgbench-$name.txt")
   done=$(psql -Atq -d "$db" -c "SELECT count(*) FROM $table WHERE status = 'completed'")
-  log "pgbench $name: $tps cycles/s, $done rows completed"
-  # Orders per second = rows completed / (cycles / cycles per second).
+  if [[ $timed_out == true ]]; then
+    log "pgbench $name: stopped at the time bound ($TIMEOUT_S s), $done rows completed"
+  else
+    log "pgbench $name: $tps cycles/s, $done rows completed"
+  fi
+  # Orders per second = rows completed / (cycles / cycles per second), or / the time bound.
   jq -n --argjson tps "$tps" --argjson cycles "$processed" --argjson done "$done" --argjson per "$per" \
         --argjson claim "${claim:-null}" --argjson complete "${complete:-null}" --arg script "$(basename "$script")" \
-        --slurpfile cpu "$WORK/cpu-$name.json" --argjson clients "$clients" '
-    ($cycles / $tps * 1000) as $wall | $cpu[0] as $c |
+        --slurpfile cpu "$WORK/cpu-$name.json" --argjson clients "$clients" \
+        --argjson timed_out "$timed_out" --argjson bound "$TIMEOUT_S" --argjson total "$N" '
+    (if $timed_out then $bound * 1000 else $cycles / $tps * 1000 end) as $wall | $cpu[0] as $c |
     { script: $script, clients: $clients, rows_per_cycle: $per, cycles: $cycles, cycles_per_s: $tps, done: $done,
+      total: $total, timed_out: $timed_out,
       wall_ms: ($wall * 10 | round / 10), per_s: ($done / $wall * 1000 * 10 | round / 10),
       claim_avg_ms: $claim, complete_avg_ms: $complete, latency_ms: null,
       cpu: ($c + { postgres_cpu_ms_per_unit: (if $done > 0 then ($c.postgres_cpu_ms / $done * 1000 | round / 1000) else null end),
